@@ -1,0 +1,3 @@
+"""`edaflow ipc sim` and `edaflow ipc configs` (owned by the simulator work)."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""`edaflow ipc trace` and `edaflow ipc workloads` (owned by the tracer work)."""
+
+COMMANDS: list = []

@@ -1,0 +1,1 @@
+"""Design embeddings and FAISS nearest-neighbour retrieval (next stage)."""

@@ -1,0 +1,1 @@
+"""Synthesis core: Verilog frontend, ABC session, recipes, QoR, equivalence and search strategies."""
