@@ -1,0 +1,70 @@
+"""Runs Yosys (pyosys) in a child process: pyosys ends the whole interpreter on any Yosys error.
+
+Invoked as ``python -m synth._yosys_child REQUEST.json``. Yosys' log goes to stdout (the parent keeps
+it as ``yosys.log``); the last line is ``EDAFLOW-RESULT {json}`` on success.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace('"', '\\"') + '"' if any(c in text for c in ' "') else text
+
+
+def main(request_path: str) -> int:
+    req = json.loads(open(request_path, encoding="utf-8").read())
+    from pyosys import libyosys as ys
+
+    design = ys.Design()
+
+    def run(cmd: str) -> None:
+        print(f"EDAFLOW-PASS {cmd}", flush=True)
+        ys.run_pass(cmd, design)
+
+    flags = " ".join([f"-D{_q(d)}" for d in req["defines"]] + [f"-I{_q(i)}" for i in req["include_dirs"]])
+    for f in req["files"]:
+        run(f"read_verilog -sv {flags} {_q(f)}")
+
+    # Tops = modules that no other module instantiates (blackbox/library cells aside).
+    modules = {}
+    instantiated = set()
+    for name, mod in design.modules_.items():
+        modules[name.str().lstrip("\\")] = mod
+        for cell in mod.cells_.values():
+            instantiated.add(cell.type.str().lstrip("\\"))
+    roots = sorted(m for m in modules if m not in instantiated and not m.startswith("$"))
+    print("EDAFLOW-MODULES " + json.dumps({"modules": sorted(modules), "roots": roots}), flush=True)
+    top = req.get("top")
+    if top is None:
+        if len(roots) != 1:
+            print("EDAFLOW-RESULT " + json.dumps({"error": "top", "roots": roots}), flush=True)
+            return 3
+        top = roots[0]
+    elif top not in modules:
+        print("EDAFLOW-RESULT " + json.dumps({"error": "unknown-top", "top": top, "modules": sorted(modules)}), flush=True)
+        return 3
+
+    chparams = " ".join(f"-chparam {k} {_q(str(v))}" for k, v in req["params"].items())
+    run(f"hierarchy -check -top {_q(top)} {chparams}")
+    run("synth -flatten")
+    # Registers become AIGER latches. Asynchronous resets are turned into synchronous ones
+    # (async2sync) and registers without an initial value start at zero: AIGER has one implicit
+    # clock and no asynchronous behaviour. The optimisation only touches the combinational logic.
+    run("async2sync")
+    run("dffunmap")
+    run("setundef -zero -init")
+    run("techmap")
+    run("setundef -undriven -zero")
+    run("aigmap")
+    run("opt_clean")
+    run(f"write_aiger -zinit -symbols {_q(req['output'])}")
+    mod = design.top_module()
+    print("EDAFLOW-RESULT " + json.dumps({"top": mod.name.str().lstrip("\\")}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,72 @@
+"""Formal equivalence checking with ABC: ``cec`` for combinational designs, ``dsec`` for sequential ones.
+
+The verdict is three-valued and refuses to be used as a boolean, so "undecided" can never pass for
+"equivalent" by accident: compare with ``Verdict.EQUIVALENT`` explicitly.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from synth.abc_session import AbcError, AbcSession
+
+
+class Verdict(enum.Enum):
+    EQUIVALENT = "equivalent"
+    NOT_EQUIVALENT = "not equivalent"
+    UNDECIDED = "undecided"
+
+    def __bool__(self) -> bool:
+        raise TypeError("an equivalence verdict is three-valued; compare with Verdict.EQUIVALENT")
+
+
+@dataclass(frozen=True)
+class EquivalenceResult:
+    verdict: Verdict
+    method: str  # the ABC command that decided it
+    raw: str
+
+    def to_dict(self) -> dict:
+        return {"verdict": self.verdict.value, "method": self.method}
+
+
+_NOT_EQ = re.compile(r"NOT EQUIVALENT|are not equivalent|Output .* is not equivalent", re.IGNORECASE)
+_UNDEC = re.compile(r"UNDECIDED|undecided|timed out|resource limit", re.IGNORECASE)
+_EQ = re.compile(r"are equivalent", re.IGNORECASE)
+
+
+def parse_verdict(output: str) -> Verdict:
+    if _NOT_EQ.search(output):
+        return Verdict.NOT_EQUIVALENT
+    if _UNDEC.search(output):
+        return Verdict.UNDECIDED
+    if _EQ.search(output):
+        return Verdict.EQUIVALENT
+    return Verdict.UNDECIDED
+
+
+def check_equivalence(
+    session: AbcSession, golden: str, revised: str | None = None, *, sequential: bool, timeout: float = 600.0
+) -> EquivalenceResult:
+    """Compare ``revised`` (a file; None = ABC's current network) with the ``golden`` file.
+
+    Sequential designs use ``dsec`` (sequential equivalence; registers may not be matched by name).
+    If ``dsec`` cannot decide, ``cec`` is tried: with the same registers in the same order, equal
+    next-state and output functions are sufficient for sequential equivalence.
+    """
+    files = f"{golden} {revised}" if revised else golden
+    methods = ["dsec", "cec"] if sequential else ["cec"]
+    last = EquivalenceResult(Verdict.UNDECIDED, methods[-1], "")
+    for method in methods:
+        try:
+            out = session.run(f"{method} {files}", timeout=timeout, check=False)
+        except AbcError as exc:  # timeout or crash: undecided, never equivalent
+            last = EquivalenceResult(Verdict.UNDECIDED, method, str(exc))
+            continue
+        verdict = parse_verdict(out)
+        last = EquivalenceResult(verdict, method, out.strip())
+        if verdict is not Verdict.UNDECIDED:
+            return last
+    return last

@@ -1,0 +1,202 @@
+"""Evaluating recipes on one design with a reusable ABC session, a prefix cache and a result cache.
+
+The prefix cache keeps the AIG after every recipe prefix it has computed (as AIGER files in a work
+folder, least recently used evicted first), so recipes that share a prefix start from the stored
+intermediate network instead of replaying it. Counters record how many optimisation steps were
+executed against how many a naive from-scratch replay of every evaluated recipe would have needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from abc_bin import CellLibrary, abc_version
+from synth.abc_session import AbcError, AbcSession
+from synth.cache import ResultCache
+from synth.qor import AigStats, LutStats, MappedStats, QoR
+from synth.recipes import Recipe
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One recipe's result. ``qor`` is None when the evaluation failed (``error`` says why)."""
+
+    recipe: Recipe
+    qor: QoR | None
+    error: str | None = None
+    from_cache: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.qor is not None
+
+
+@dataclass
+class EvaluatorStats:
+    evaluations: int = 0
+    failed: int = 0
+    result_cache_hits: int = 0
+    steps_executed: int = 0  # optimisation commands actually run
+    steps_naive: int = 0  # what replaying every evaluated recipe from the input would have run
+    prefix_hits: int = 0  # evaluations that started from a stored intermediate AIG
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["errors"] = self.errors[:20]
+        return d
+
+
+class RecipeEvaluator:
+    """Measures the QoR of recipes on the AIG at ``aig_path``.
+
+    QoR = AIG statistics after the recipe, then technology mapping with ``library`` (``map``; area and
+    delay from ``print_stats`` for genlib, ``topo; stime`` for Liberty), and with ``lut_k`` LUT mapping
+    (``if -K k``) too.
+    """
+
+    def __init__(
+        self,
+        aig_path: str | Path,
+        library: CellLibrary,
+        *,
+        session: AbcSession | None = None,
+        abc_path: str | None = None,
+        lut_k: int | None = None,
+        result_cache: ResultCache | None = None,
+        prefix_cache_size: int = 4096,
+        timeout: float = 120.0,
+        workdir: str | Path | None = None,
+    ):
+        self.aig_path = Path(aig_path).resolve()
+        self.library = library
+        self.lut_k = lut_k
+        self.result_cache = result_cache
+        self.timeout = timeout
+        self._own_session = session is None
+        self.session = session or AbcSession(abc_path, timeout=timeout)
+        if library.abc_load_command() not in self.session.setup:
+            self.session.setup.append(library.abc_load_command())
+            if self.session.alive:
+                self.session.run(library.abc_load_command())
+        self.abc_version = abc_version(self.session.abc_path)
+        self.design_sha = file_sha256(self.aig_path)
+        self.measure = "map" + (f"+if{lut_k}" if lut_k else "")
+        self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="edaflow-prefix-")
+        self.workdir = Path(workdir) if workdir else Path(self._tmp.name)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self._prefixes: OrderedDict[tuple[str, ...], Path] = OrderedDict()
+        self._prefix_capacity = prefix_cache_size
+        self._file_counter = 0
+        self.stats = EvaluatorStats()
+
+    # -- prefix cache ---------------------------------------------------------------------------
+    def _longest_prefix(self, steps: tuple[str, ...]) -> tuple[int, Path]:
+        for k in range(len(steps), 0, -1):
+            path = self._prefixes.get(steps[:k])
+            if path is not None:
+                self._prefixes.move_to_end(steps[:k])
+                return k, path
+        return 0, self.aig_path
+
+    def _store_prefix(self, steps: tuple[str, ...]) -> None:
+        self._file_counter += 1
+        path = self.workdir / f"p{self._file_counter:07d}.aig"
+        self.session.run(f"write_aiger {path}")
+        self._prefixes[steps] = path
+        while len(self._prefixes) > self._prefix_capacity:
+            _, old = self._prefixes.popitem(last=False)
+            old.unlink(missing_ok=True)
+
+    def _load(self, steps: tuple[str, ...]) -> Path:
+        """Leave ABC's current network = the AIG after ``steps``; return the file holding it."""
+        k, path = self._longest_prefix(steps)
+        if k:
+            self.stats.prefix_hits += 1
+        self.session.run(f"read {path}")
+        for i in range(k, len(steps)):
+            self.session.run(steps[i])
+            self.stats.steps_executed += 1
+            self._store_prefix(steps[: i + 1])
+        return self._prefixes[steps] if steps else self.aig_path
+
+    # -- evaluation -----------------------------------------------------------------------------
+    def evaluate(self, recipe: Recipe) -> Evaluation:
+        """QoR of ``recipe``; an ABC failure or timeout makes this one evaluation fail, not the run."""
+        t0 = time.perf_counter()
+        self.stats.evaluations += 1
+        self.stats.steps_naive += len(recipe)
+        key = (self.design_sha, str(recipe), self.library.sha256, self.abc_version, self.measure)
+        if self.result_cache is not None:
+            cached = self.result_cache.get(*key)
+            if cached is not None:
+                self.stats.result_cache_hits += 1
+                return Evaluation(recipe, cached, from_cache=True, seconds=time.perf_counter() - t0)
+        try:
+            qor = self._measure(recipe.steps)
+        except AbcError as exc:
+            self.stats.failed += 1
+            self.stats.errors.append(f"{recipe}: {exc}")
+            dt = time.perf_counter() - t0
+            self.stats.seconds += dt
+            return Evaluation(recipe, None, error=str(exc), seconds=dt)
+        if self.result_cache is not None:
+            self.result_cache.put(*key, qor)
+        dt = time.perf_counter() - t0
+        self.stats.seconds += dt
+        return Evaluation(recipe, qor, seconds=dt)
+
+    def _measure(self, steps: tuple[str, ...]) -> QoR:
+        path = self._load(steps)
+        aig = AigStats.parse(self.session.run("print_stats"))
+        self.session.run("map")
+        if self.library.kind == "genlib":
+            mapped = MappedStats.parse_print_stats(self.session.run("print_stats"))
+        else:
+            self.session.run("topo")
+            mapped = MappedStats.parse_stime(self.session.run("stime"))
+        luts = None
+        if self.lut_k:
+            self.session.run(f"read {path}")
+            self.session.run(f"if -K {self.lut_k}")
+            luts = LutStats.parse(self.session.run("print_stats"))
+        return QoR(
+            ands=aig.ands, levels=aig.levels, area=mapped.area, delay=mapped.delay, gates=mapped.gates,
+            luts=luts.luts if luts else None, lut_levels=luts.levels if luts else None,
+        )
+
+    def input_stats(self) -> AigStats:
+        self.session.run(f"read {self.aig_path}")
+        return AigStats.parse(self.session.run("print_stats"))
+
+    def materialize(self, recipe: Recipe, out_path: str | Path) -> Path:
+        """Write the AIG after ``recipe`` to ``out_path`` (reusing stored prefixes)."""
+        src = self._load(recipe.steps)
+        shutil.copyfile(src, out_path)
+        return Path(out_path)
+
+    @property
+    def abc_commands(self) -> int:
+        return self.session.commands_run
+
+    def close(self) -> None:
+        if self._own_session:
+            self.session.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()

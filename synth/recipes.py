@@ -1,0 +1,126 @@
+"""Synthesis recipes: sequences of ABC optimisation commands, and ABC's standard scripts spelled out.
+
+The 7-action set and its order are ABC-RL's (REFERENCE.md section 1); the learned agent's policy head
+indexes into :data:`ACTIONS`, so this tuple is the single source of truth for action ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from edaflow.errors import InputError
+
+#: ABC-RL's action set, in ABC-RL's index order.
+ACTIONS: tuple[str, ...] = (
+    "refactor",
+    "refactor -z",
+    "rewrite",
+    "rewrite -z",
+    "resub -K 8",
+    "resub -z",
+    "balance",
+)
+
+#: An optional larger set (FlowTune/BOiLS-style additions that also work on a plain AIG).
+EXTENDED_ACTIONS: tuple[str, ...] = ACTIONS + ("dc2", "resub -K 6 -N 2", "refactor -N 12", "drw")
+
+ACTION_SETS: dict[str, tuple[str, ...]] = {"abc-rl": ACTIONS, "extended": EXTENDED_ACTIONS}
+
+#: Short names accepted when a user types a recipe (ABC's own abbreviations).
+ALIASES: dict[str, str] = {
+    "rf": "refactor",
+    "rfz": "refactor -z",
+    "rw": "rewrite",
+    "rwz": "rewrite -z",
+    "rs": "resub -K 8",
+    "resub": "resub -K 8",
+    "rsz": "resub -z",
+    "b": "balance",
+}
+
+#: abc.rc's standard scripts, expanded (the pyosys yosys-abc ships no abc.rc). Pinned by a test.
+STANDARD_SCRIPTS: dict[str, tuple[str, ...]] = {
+    "resyn": ("balance", "rewrite", "rewrite -z", "balance", "rewrite -z", "balance"),
+    "resyn2": (
+        "balance", "rewrite", "refactor", "balance", "rewrite",
+        "rewrite -z", "balance", "refactor -z", "rewrite -z", "balance",
+    ),
+    "resyn2rs": (
+        "balance", "resub -K 6", "rewrite", "resub -K 6 -N 2", "refactor", "resub -K 8", "balance",
+        "resub -K 8 -N 2", "rewrite", "resub -K 10", "rewrite -z", "resub -K 10 -N 2", "balance",
+        "resub -K 12", "refactor -z", "resub -K 12 -N 2", "rewrite -z", "balance",
+    ),
+    "compress2rs": (
+        "balance -l", "resub -K 6 -l", "rewrite -l", "resub -K 6 -N 2 -l", "refactor -l",
+        "resub -K 8 -l", "balance -l", "resub -K 8 -N 2 -l", "rewrite -l", "resub -K 10 -l",
+        "rewrite -z -l", "resub -K 10 -N 2 -l", "balance -l", "resub -K 12 -l", "refactor -z -l",
+        "resub -K 12 -N 2 -l", "rewrite -z -l", "balance -l",
+    ),
+}
+
+
+def _normalise(cmd: str) -> str:
+    return " ".join(cmd.strip().split())
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """An ordered sequence of ABC optimisation commands (each already normalised)."""
+
+    steps: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", tuple(_normalise(s) for s in self.steps))
+
+    @classmethod
+    def parse(cls, text: str, action_set: Sequence[str] | None = None) -> "Recipe":
+        """Parse ``"b; rw; rf -z"``-style text (aliases allowed). With ``action_set``, every step must
+        belong to it, else :class:`InputError` names the unknown action and lists the valid ones."""
+        steps = []
+        for part in text.replace("\n", ";").split(";"):
+            part = _normalise(part)
+            if not part:
+                continue
+            steps.append(ALIASES.get(part, part))
+        recipe = cls(tuple(steps))
+        if action_set is not None:
+            recipe.check(action_set)
+        return recipe
+
+    @classmethod
+    def from_indices(cls, indices: Iterable[int], action_set: Sequence[str] = ACTIONS) -> "Recipe":
+        return cls(tuple(action_set[i] for i in indices))
+
+    @classmethod
+    def standard(cls, name: str) -> "Recipe":
+        try:
+            return cls(STANDARD_SCRIPTS[name])
+        except KeyError:
+            raise InputError(
+                f"unknown script {name!r}; known scripts: {', '.join(STANDARD_SCRIPTS)}"
+            ) from None
+
+    def check(self, action_set: Sequence[str]) -> None:
+        allowed = set(action_set)
+        for step in self.steps:
+            if step not in allowed:
+                raise InputError(
+                    f"unknown action {step!r}; valid actions: {', '.join(action_set)}"
+                )
+
+    def indices(self, action_set: Sequence[str] = ACTIONS) -> tuple[int, ...]:
+        return tuple(action_set.index(s) for s in self.steps)
+
+    def __add__(self, other: "Recipe | str") -> "Recipe":
+        tail = (other,) if isinstance(other, str) else other.steps
+        return Recipe(self.steps + tuple(tail))
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def prefix(self, n: int) -> "Recipe":
+        return Recipe(self.steps[:n])
+
+    def __str__(self) -> str:
+        return "; ".join(self.steps)
