@@ -118,7 +118,7 @@ class RecipeEvaluator:
     def _store_prefix(self, steps: tuple[str, ...]) -> None:
         self._file_counter += 1
         path = self.workdir / f"p{self._file_counter:07d}.aig"
-        self.session.run(f"write_aiger {path}")
+        self.session.run(f"write_aiger -s {path}")
         self._prefixes[steps] = path
         while len(self._prefixes) > self._prefix_capacity:
             _, old = self._prefixes.popitem(last=False)

@@ -1,0 +1,122 @@
+"""`edaflow synth`: optimise a design with a recipe search, prove it equivalent, write the netlist."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from edaflow.errors import InputError
+from synth.qor import OBJECTIVES
+from synth.recipes import ACTION_SETS
+from synth.search import strategy_names
+
+
+def _kv(values: tuple[str, ...], what: str) -> dict[str, str]:
+    out = {}
+    for v in values:
+        if "=" not in v:
+            raise InputError(f"{what} must look like NAME=VALUE (got {v!r})")
+        k, val = v.split("=", 1)
+        out[k.strip()] = val.strip()
+    return out
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.2f}" if isinstance(x, float) else f"{x:,}"
+
+
+def print_summary(report: dict, echo=click.echo) -> None:
+    b, s, imp = report["baseline"], report["best"], report["improvement_pct"]
+    rows = [("AND nodes", "and"), ("levels", "levels"), ("area", "area"), ("delay", "delay"), ("ADP", "adp")]
+    echo(f"\n{report['design']['top']}: strategy {report['strategy']}, budget {report['budget']}, "
+         f"objective {report['objective']}, seed {report['seed']}, library {report['library']['path']}")
+    echo(f"  {'':10s} {'resyn2':>14s} {'best':>14s} {'change':>9s}")
+    for label, key in rows:
+        echo(f"  {label:10s} {_fmt(b[key]):>14s} {_fmt(s[key]):>14s} {-imp[key]:+8.2f}%")
+    echo(f"  recipe       {s['recipe']}")
+    srch = report["search"]
+    eqd = report["equivalence_detail"]
+    echo(f"  equivalence  {report['equivalence']} (optimized AIG: {eqd['optimized_aig']['method']}, "
+         f"mapped netlist: {eqd['mapped_netlist']['verdict']} by {eqd['mapped_netlist']['method']})")
+    cache_note = f", {srch['result_cache_hits']} answered from the result cache" if srch["result_cache_hits"] else ""
+    echo(f"  search       {srch['evaluations']} evaluations{cache_note}, {srch['failed_evaluations']} failed; "
+         f"{srch['steps_executed']} optimisation steps run vs {srch['steps_naive_replay']} for naive replay; "
+         f"{srch['abc_commands']} ABC commands")
+    echo(f"  time         {report['seconds']:.1f} s")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--top", help="Top module (default: the only module nobody instantiates).")
+@click.option("-I", "include_dirs", multiple=True, type=click.Path(), help="Verilog include directory (repeatable).")
+@click.option("-D", "defines", multiple=True, help="Verilog define NAME or NAME=VALUE (repeatable).")
+@click.option("--param", "params", multiple=True, help="Top-level parameter NAME=VALUE (repeatable).")
+@click.option("--strategy", default="mcts", show_default=True, type=click.Choice(strategy_names()),
+              help="Search strategy.")
+@click.option("--budget", default=100, show_default=True, type=int, help="Recipe evaluations (real ABC runs).")
+@click.option("--recipe-length", default=10, show_default=True, type=int, help="Steps per recipe.")
+@click.option("--objective", default="adp", show_default=True, type=click.Choice(OBJECTIVES),
+              help="What to minimise: area x delay, area, delay, AND nodes, or LUT-6 count.")
+@click.option("--actions", "action_set", default="abc-rl", show_default=True, type=click.Choice(list(ACTION_SETS)),
+              help="Action set: ABC-RL's 7 actions, or an extended set.")
+@click.option("--liberty", type=click.Path(dir_okay=False), help="Liberty cell library (read_lib + stime).")
+@click.option("--genlib", type=click.Path(dir_okay=False), help="genlib cell library (default: bundled edaflow45).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (runs are deterministic).")
+@click.option("-o", "--outdir", type=click.Path(file_okay=False), help="Output folder [default: edaflow_out/<top>].")
+@click.option("--json", "as_json", is_flag=True, help="Print report.json to stdout instead of the table.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the SQLite result cache.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False), help="Result cache file.")
+@click.option("--abc", "abc_path", type=click.Path(dir_okay=False), help="ABC executable (default: see `edaflow doctor`).")
+@click.option("--timeout", default=120.0, show_default=True, type=float, help="Seconds allowed per ABC command.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or table.")
+@click.option("-v", "--verbose", count=True, help="More detail (the evaluation errors, if any).")
+def synth(files, top, include_dirs, defines, params, strategy, budget, recipe_length, objective, action_set,
+          liberty, genlib, seed, outdir, as_json, no_cache, cache_path, abc_path, timeout, quiet, verbose):
+    """Optimise FILE... (Verilog, or one .aig/.blif/.bench) against ABC's resyn2 and write a
+    proven-equivalent netlist.
+
+    OUTDIR gets <top>.aig (input AIG), <top>.opt.aig, <top>.mapped.v, report.json, yosys.log and
+    abc_commands.log. Exit codes: 0 success, 2 bad input or usage, 1 internal error (including a
+    failed equivalence check, in which case nothing is written).
+    """
+    from abc_bin import load_library
+    from synth.flow import SynthOptions, synthesize
+
+    if liberty and genlib:
+        raise InputError("give either --liberty or --genlib, not both")
+    library = load_library(liberty, "liberty") if liberty else load_library(genlib, "genlib") if genlib else None
+    opts = SynthOptions(
+        files=files, top=top, include_dirs=include_dirs, defines=defines, params=_kv(params, "--param"),
+        strategy=strategy, budget=budget, recipe_length=recipe_length, objective=objective, action_set=action_set,
+        library=library, seed=seed, outdir=outdir, use_cache=not no_cache, cache_path=cache_path,
+        abc_path=abc_path, abc_timeout=timeout,
+    )
+    opts.validate()
+    bar = None
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    if show_bar:
+        from tqdm import tqdm
+
+        bar = tqdm(total=budget, desc=f"{strategy}", unit="eval", file=sys.stderr, leave=False)
+
+    def progress(ctx, ev):
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(f"best {ctx.objective} {ctx.value(ctx.best):,.1f} ({100 * ctx.score(ctx.best):+.1f}%)")
+
+    try:
+        result = synthesize(opts, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    report = result.report
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    elif not quiet:
+        print_summary(report)
+        click.echo(f"  written to   {result.outdir}/")
+        if verbose and report["search"]["errors"]:
+            for e in report["search"]["errors"]:
+                click.echo(f"  failed: {e}")

@@ -1,0 +1,264 @@
+"""The `edaflow synth` flow as a library call: input files -> searched recipe -> proven-equivalent netlist.
+
+Outputs are written to a staging folder inside OUTDIR and moved into place only after the
+equivalence checks pass, so a failed run never leaves files that look like valid results.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from edaflow import __version__
+from edaflow.errors import EdaflowError, InputError, ToolError
+from abc_bin import CellLibrary, abc_version, bundled_library
+from synth.abc_session import AbcError, AbcSession
+from synth.cache import ResultCache
+from synth.equivalence import EquivalenceResult, Verdict, check_equivalence
+from synth.evaluator import Evaluation, RecipeEvaluator
+from synth.frontend import DesignInput, load_design
+from synth.qor import OBJECTIVES, MappedStats, improvement_pct
+from synth.recipes import ACTION_SETS, Recipe
+from synth.search import SearchContext, get_strategy
+
+
+class EquivalenceFailure(ToolError):
+    """The optimised netlist could not be proven equivalent to the input; nothing was written."""
+
+
+@dataclass
+class SynthOptions:
+    files: Sequence[str]
+    top: str | None = None
+    include_dirs: Sequence[str] = ()
+    defines: Sequence[str] = ()
+    params: Mapping[str, str] = field(default_factory=dict)
+    strategy: str = "mcts"
+    budget: int = 100
+    recipe_length: int = 10
+    objective: str = "adp"
+    action_set: str = "abc-rl"
+    library: CellLibrary | None = None
+    seed: int = 0
+    outdir: str | None = None
+    use_cache: bool = True
+    cache_path: str | None = None
+    abc_path: str | None = None
+    abc_timeout: float = 120.0
+
+    def validate(self) -> None:
+        if self.budget <= 0:
+            raise InputError(f"--budget must be a positive number of evaluations (got {self.budget})")
+        if self.recipe_length <= 0:
+            raise InputError(f"--recipe-length must be positive (got {self.recipe_length})")
+        if self.objective not in OBJECTIVES:
+            raise InputError(f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
+        if self.action_set not in ACTION_SETS:
+            raise InputError(f"unknown action set {self.action_set!r}; choose one of: {', '.join(ACTION_SETS)}")
+        get_strategy(self.strategy)  # unknown names fail here, before any work
+
+
+@dataclass
+class SynthResult:
+    design: DesignInput
+    baseline: Evaluation
+    best: Evaluation
+    equivalence: EquivalenceResult
+    mapped_equivalence: EquivalenceResult
+    report: dict
+    outdir: Path
+
+
+def tool_versions(abc_path: str) -> dict:
+    def pkg(name: str) -> str | None:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    return {
+        "edaflow": __version__,
+        "python": platform.python_version(),
+        "abc": abc_version(abc_path),
+        "abc_path": str(abc_path),
+        "yosys (pyosys)": pkg("pyosys"),
+    }
+
+
+def _qor_dict(ev: Evaluation) -> dict:
+    q = ev.qor
+    d = {
+        "recipe": str(ev.recipe),
+        "steps": list(ev.recipe.steps),
+        "and": q.ands,
+        "levels": q.levels,
+        "area": q.area,
+        "delay": q.delay,
+        "adp": q.adp,
+        "gates": q.gates,
+    }
+    if q.luts is not None:
+        d["luts"] = q.luts
+        d["lut_levels"] = q.lut_levels
+    return d
+
+
+def _rename_module(verilog: Path, top: str) -> None:
+    """ABC names the module after the file it read (a staging path); name it after the design."""
+    text = verilog.read_text(encoding="utf-8")
+    text = re.sub(r"^// Benchmark .*$", f"// {top}: mapped by edaflow (ABC write_verilog)", text, count=1, flags=re.M)
+    text = re.sub(r"^module \\?\S+", f"module {top}", text, count=1, flags=re.M)
+    verilog.write_text(text, encoding="utf-8")
+
+
+def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation], None] | None = None) -> SynthResult:
+    """Run the whole flow; raise :class:`InputError` for bad input, :class:`EquivalenceFailure` if the
+    result cannot be proven equivalent (then nothing is written)."""
+    t0 = time.perf_counter()
+    opts.validate()
+    library = opts.library or bundled_library()
+    outdir = Path(opts.outdir) if opts.outdir else None
+    staging_root = (outdir if outdir else Path.cwd() / "edaflow_out")
+    staging_root.mkdir(parents=True, exist_ok=True)
+    staging = staging_root / f".staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    session = AbcSession(opts.abc_path, setup=[library.abc_load_command()], timeout=opts.abc_timeout,
+                         transcript=staging / "abc_commands.log")
+    cache = ResultCache(opts.cache_path) if opts.use_cache else None
+    evaluator = None
+    try:
+        try:
+            session.start()
+        except AbcError as exc:
+            raise InputError(f"ABC cannot load the cell library ({exc.output.strip()[-200:]})", path=str(library.path)) from None
+        design = load_design(
+            opts.files, staging, session, top=opts.top, include_dirs=opts.include_dirs,
+            defines=opts.defines, params=opts.params,
+        )
+        if outdir is None:
+            outdir = Path.cwd() / "edaflow_out" / design.top
+            outdir.mkdir(parents=True, exist_ok=True)
+        evaluator = RecipeEvaluator(
+            design.aig_path, library, session=session, result_cache=cache, timeout=opts.abc_timeout,
+            lut_k=6 if opts.objective == "lut" else None, workdir=staging / "prefixes",
+        )
+        baseline = evaluator.evaluate(Recipe.standard("resyn2"))
+        if not baseline.ok:
+            raise ToolError(f"the resyn2 baseline failed on {design.top}: {baseline.error}")
+        action_set = ACTION_SETS[opts.action_set]
+        ctx = SearchContext(
+            evaluator=evaluator, baseline=baseline, objective=opts.objective, budget=opts.budget,
+            recipe_length=opts.recipe_length, seed=opts.seed, action_set=action_set, on_evaluation=progress,
+        )
+        strategy = get_strategy(opts.strategy)
+        best = strategy.search(ctx)
+        search_seconds = time.perf_counter() - t0
+
+        # Materialise the winner and prove it equivalent to the input before anything is reported.
+        opt_aig = staging / f"{design.top}.opt.aig"
+        evaluator.materialize(best.recipe, opt_aig)
+        eq = check_equivalence(session, str(design.aig_path), str(opt_aig), sequential=design.sequential)
+        if eq.verdict is not Verdict.EQUIVALENT:
+            raise EquivalenceFailure(
+                f"optimised netlist of {design.top} is {eq.verdict.value} to the input by {eq.method} "
+                f"(recipe: {best.recipe}); no output written"
+            )
+        mapped_v = staging / f"{design.top}.mapped.v"
+        session.run(f"read {opt_aig}")
+        session.run("map")
+        if library.kind == "genlib":
+            remapped = MappedStats.parse_print_stats(session.run("print_stats"))
+        else:
+            session.run("topo")
+            remapped = MappedStats.parse_stime(session.run("stime"))
+        meq = check_equivalence(session, str(design.aig_path), None, sequential=design.sequential)
+        if meq.verdict is not Verdict.EQUIVALENT:
+            raise EquivalenceFailure(
+                f"mapped netlist of {design.top} is {meq.verdict.value} to the input by {meq.method}; no output written"
+            )
+        session.run(f"write_verilog {mapped_v}")
+        _rename_module(mapped_v, design.top)
+
+        stats = evaluator.stats
+        obj_base, obj_best = baseline.qor.objective(opts.objective), best.qor.objective(opts.objective)
+        report = {
+            "design": {
+                "top": design.top,
+                "sources": [str(p) for p in design.sources],
+                "params": dict(design.params),
+                "inputs": design.stats.inputs,
+                "outputs": design.stats.outputs,
+                "latches": design.stats.latches,
+                "and": design.stats.ands,
+                "levels": design.stats.levels,
+                "sequential": design.sequential,
+            },
+            "library": library.to_dict(),
+            "objective": opts.objective,
+            "strategy": opts.strategy,
+            "budget": opts.budget,
+            "recipe_length": opts.recipe_length,
+            "action_set": list(action_set),
+            "seed": opts.seed,
+            "baseline": _qor_dict(baseline),
+            "best": _qor_dict(best),
+            "improvement_pct": {
+                k: improvement_pct(getattr(best.qor, a), getattr(baseline.qor, a))
+                for k, a in (("and", "ands"), ("levels", "levels"), ("area", "area"), ("delay", "delay"), ("adp", "adp"))
+            },
+            "objective_improvement_pct": improvement_pct(obj_best, obj_base),
+            "remapped": {"area": remapped.area, "delay": remapped.delay, "adp": remapped.area * remapped.delay},
+            "equivalence": eq.verdict.value,
+            "equivalence_detail": {"optimized_aig": eq.to_dict(), "mapped_netlist": meq.to_dict()},
+            "search": {
+                "evaluations": ctx.used,
+                "failed_evaluations": stats.failed,
+                "result_cache_hits": stats.result_cache_hits,
+                "prefix_cache_hits": stats.prefix_hits,
+                "steps_executed": stats.steps_executed,
+                "steps_naive_replay": stats.steps_naive,
+                "abc_commands": session.commands_run,
+                "abc_restarts": session.restarts,
+                "errors": stats.errors[:10],
+                "search_seconds": round(search_seconds, 3),
+            },
+            "cache": str(cache.path) if cache else None,
+            "seconds": round(time.perf_counter() - t0, 3),
+            "versions": tool_versions(session.abc_path),
+            "outputs": {
+                "input_aig": f"{design.top}.aig",
+                "optimized_aig": f"{design.top}.opt.aig",
+                "mapped_verilog": f"{design.top}.mapped.v",
+                "yosys_log": "yosys.log" if design.yosys_log else None,
+                "abc_log": "abc_commands.log",
+            },
+        }
+        (staging / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        # Publish: move every staged file into OUTDIR (report.json last).
+        outdir.mkdir(parents=True, exist_ok=True)
+        names = [f"{design.top}.aig", opt_aig.name, mapped_v.name, "abc_commands.log"]
+        if design.yosys_log:
+            names.append("yosys.log")
+        session.close()
+        for name in names + ["report.json"]:
+            os.replace(staging / name, outdir / name)
+        final_design = DesignInput(outdir / f"{design.top}.aig", design.top, design.sources, design.stats,
+                                   outdir / "yosys.log" if design.yosys_log else None, design.params)
+        return SynthResult(final_design, baseline, best, eq, meq, report, outdir)
+    finally:
+        if evaluator is not None:
+            evaluator.close()
+        session.close()
+        if cache is not None:
+            cache.close()
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,39 @@
+"""Pluggable search strategies, looked up by name. A later learned agent registers itself here."""
+
+from __future__ import annotations
+
+from edaflow.errors import InputError
+from synth.search.base import BudgetExhausted, SearchContext, SearchStrategy
+from synth.search.classic import MCTS, Greedy, RandomSearch, Resyn2, SimulatedAnnealing
+
+_REGISTRY: dict[str, type[SearchStrategy]] = {}
+
+
+def register_strategy(cls: type[SearchStrategy]) -> type[SearchStrategy]:
+    """Register a strategy class under ``cls.name`` (usable as a decorator)."""
+    if not cls.name:
+        raise ValueError("a strategy needs a name")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+for _cls in (Resyn2, RandomSearch, Greedy, SimulatedAnnealing, MCTS):
+    register_strategy(_cls)
+
+
+def strategy_names() -> list[str]:
+    return list(_REGISTRY)
+
+
+def get_strategy(name: str, **options) -> SearchStrategy:
+    """Instantiate the strategy called ``name``; an unknown name lists the valid ones."""
+    try:
+        cls = _REGISTRY[name]
+    except KeyError:
+        raise InputError(f"unknown strategy {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
+    return cls(**options)
+
+
+__all__ = [
+    "BudgetExhausted", "SearchContext", "SearchStrategy", "get_strategy", "register_strategy", "strategy_names",
+]

@@ -1,0 +1,135 @@
+"""Classic search strategies: the resyn2 baseline, random search, greedy, simulated annealing, MCTS."""
+
+from __future__ import annotations
+
+import math
+
+from synth.recipes import Recipe
+from synth.search.base import SearchContext, SearchStrategy
+
+
+class Resyn2(SearchStrategy):
+    name = "resyn2"
+    description = "ABC's resyn2 script only (the baseline; spends no budget)"
+
+    def run(self, ctx: SearchContext) -> None:
+        return None
+
+
+class RandomSearch(SearchStrategy):
+    name = "random"
+    description = "uniformly random recipes of the given length"
+
+    def run(self, ctx: SearchContext) -> None:
+        while ctx.remaining > 0:
+            ctx.evaluate(ctx.random_recipe())
+
+
+class Greedy(SearchStrategy):
+    name = "greedy"
+    description = "grow the recipe one step at a time, keeping the best next action (7 evaluations a step)"
+
+    def run(self, ctx: SearchContext) -> None:
+        prefix = Recipe(())
+        while len(prefix) < ctx.recipe_length and ctx.remaining > 0:
+            best_step, best_score = None, -math.inf
+            for action in ctx.action_set:
+                ev = ctx.evaluate(prefix + action)
+                s = ctx.score(ev)
+                if s > best_score:
+                    best_step, best_score = action, s
+            prefix = prefix + best_step
+
+
+class SimulatedAnnealing(SearchStrategy):
+    name = "sa"
+    description = "simulated annealing over full-length recipes, starting from resyn2's steps"
+
+    def __init__(self, t_start: float = 0.05, t_end: float = 0.001):
+        self.t_start = t_start
+        self.t_end = t_end
+
+    def _start(self, ctx: SearchContext) -> Recipe:
+        # resyn2 uses only actions of the ABC-RL set; pad/cut it to the recipe length.
+        steps = [s for s in ctx.baseline.recipe.steps if s in ctx.action_set]
+        while len(steps) < ctx.recipe_length:
+            steps.append(ctx.rng.choice(ctx.action_set))
+        return Recipe(tuple(steps[: ctx.recipe_length]))
+
+    def _neighbour(self, ctx: SearchContext, recipe: Recipe) -> Recipe:
+        steps = list(recipe.steps)
+        if len(steps) > 1 and ctx.rng.random() < 0.3:
+            i, j = ctx.rng.sample(range(len(steps)), 2)
+            steps[i], steps[j] = steps[j], steps[i]
+        else:
+            i = ctx.rng.randrange(len(steps))
+            steps[i] = ctx.rng.choice([a for a in ctx.action_set if a != steps[i]] or ctx.action_set)
+        return Recipe(tuple(steps))
+
+    def run(self, ctx: SearchContext) -> None:
+        current = self._start(ctx)
+        current_score = ctx.score(ctx.evaluate(current))
+        total = max(1, ctx.remaining)
+        k = 0
+        while ctx.remaining > 0:
+            temp = self.t_start * (self.t_end / self.t_start) ** (k / total)
+            k += 1
+            cand = self._neighbour(ctx, current)
+            s = ctx.score(ctx.evaluate(cand))
+            if s >= current_score or ctx.rng.random() < math.exp((s - current_score) / temp):
+                current, current_score = cand, s
+
+
+class _Node:
+    __slots__ = ("children", "visits", "total", "untried")
+
+    def __init__(self, actions):
+        self.children: dict[str, _Node] = {}
+        self.visits = 0
+        self.total = 0.0
+        self.untried = list(actions)
+
+
+class MCTS(SearchStrategy):
+    """Plain UCT over recipe steps: select by UCB1 on min-max normalised rewards, expand one child,
+    finish the recipe with random actions (rollout), evaluate it once with ABC, back up the reward.
+    This is the plain-MCTS baseline of the ABC-RL paper (no policy prior)."""
+
+    name = "mcts"
+    description = "UCT tree search over actions with random rollouts (one ABC evaluation per rollout)"
+
+    def __init__(self, exploration: float = 0.7):
+        self.c = exploration
+
+    def run(self, ctx: SearchContext) -> None:
+        root = _Node(ctx.action_set)
+        lo, hi = math.inf, -math.inf
+
+        def norm(q: float) -> float:
+            return 0.5 if hi <= lo else (q - lo) / (hi - lo)
+
+        while ctx.remaining > 0:
+            node, path, steps = root, [root], []
+            # Selection
+            while not node.untried and node.children and len(steps) < ctx.recipe_length:
+                log_n = math.log(node.visits)
+                action, node = max(
+                    node.children.items(),
+                    key=lambda kv: norm(kv[1].total / kv[1].visits) + self.c * math.sqrt(log_n / kv[1].visits),
+                )
+                steps.append(action)
+                path.append(node)
+            # Expansion
+            if node.untried and len(steps) < ctx.recipe_length:
+                action = node.untried.pop(ctx.rng.randrange(len(node.untried)))
+                child = _Node(ctx.action_set)
+                node.children[action] = child
+                steps.append(action)
+                path.append(child)
+            # Rollout
+            rollout = steps + [ctx.rng.choice(ctx.action_set) for _ in range(ctx.recipe_length - len(steps))]
+            score = ctx.score(ctx.evaluate(Recipe(tuple(rollout))))
+            lo, hi = min(lo, score), max(hi, score)
+            for n in path:
+                n.visits += 1
+                n.total += score
