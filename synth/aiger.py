@@ -1,8 +1,10 @@
 """A small AIGER reader used to validate files before ABC sees them (ABC asserts or crashes on a
-truncated binary AIGER, and exits 0 after printing an error for a malformed one)."""
+truncated binary AIGER, and exits 0 after printing an error for a malformed one), and to hash a
+network's content for the result cache."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,27 @@ class AigerHeader:
 def validate_aiger(path: str | Path) -> AigerHeader:
     """Check the header and that every AND gate is present; :class:`InputError` with the byte offset if not."""
     p = Path(path)
+    return _scan(p.read_bytes(), p)[0]
+
+
+def aiger_content_sha256(path: str | Path) -> str:
+    """SHA-256 of an AIGER file without its comment section (ABC writes a date and a path there), so
+    the same network always hashes the same: the design key of the result cache."""
+    p = Path(path)
     data = p.read_bytes()
+    pos = _scan(data, p)[1]
+    # Symbol lines follow the body; the comment section starts with a line that is exactly "c".
+    while pos < len(data):
+        nxt = data.find(b"\n", pos)
+        nxt = len(data) if nxt < 0 else nxt
+        if data[pos:nxt] == b"c":
+            return hashlib.sha256(data[:pos]).hexdigest()
+        pos = nxt + 1
+    return hashlib.sha256(data).hexdigest()
+
+
+def _scan(data: bytes, p: Path) -> tuple[AigerHeader, int]:
+    """Parse the header and skip the body; return the header and the offset where the body ends."""
     nl = data.find(b"\n")
     if nl < 0:
         raise InputError("not an AIGER file (no header line)", path=str(p))
@@ -40,17 +62,16 @@ def validate_aiger(path: str | Path) -> AigerHeader:
         raise InputError(f"malformed AIGER header: M={m} < I+L+A={i + l + a}", path=str(p), line=1)
     header = AigerHeader(m, i, l, o, a)
     pos = nl + 1
-    if fields[0] == b"aag":
-        lines = data[pos:].split(b"\n")
-        if len(lines) < i + l + o + a + extra:
-            raise InputError(f"truncated ASCII AIGER: expected {i + l + o + a} definition lines", path=str(p))
-        return header
-    # Binary: latch/output/... lines, then 2 LEB128-style deltas per AND gate.
-    for n in range(l + o + extra):
+    ascii_format = fields[0] == b"aag"
+    lines = (i if ascii_format else 0) + l + o + extra + (a if ascii_format else 0)
+    for n in range(lines):
         nxt = data.find(b"\n", pos)
         if nxt < 0:
-            raise InputError(f"truncated AIGER file: definition line {n + 1} missing at byte {pos}", path=str(p))
+            raise InputError(f"truncated AIGER file: definition line {n + 2} missing at byte {pos}", path=str(p))
         pos = nxt + 1
+    if ascii_format:
+        return header, pos
+    # Binary: two LEB128-style deltas per AND gate.
     size = len(data)
     for gate in range(a):
         for _ in range(2):
@@ -63,4 +84,4 @@ def validate_aiger(path: str | Path) -> AigerHeader:
                 pos += 1
                 if byte < 0x80:
                     break
-    return header
+    return header, pos

@@ -8,7 +8,6 @@ executed against how many a naive from-scratch replay of every evaluated recipe 
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 import time
@@ -18,17 +17,10 @@ from pathlib import Path
 
 from abc_bin import CellLibrary, abc_version
 from synth.abc_session import AbcError, AbcSession
+from synth.aiger import aiger_content_sha256
 from synth.cache import ResultCache
 from synth.qor import AigStats, LutStats, MappedStats, QoR
 from synth.recipes import Recipe
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ class RecipeEvaluator:
             if self.session.alive:
                 self.session.run(library.abc_load_command())
         self.abc_version = abc_version(self.session.abc_path)
-        self.design_sha = file_sha256(self.aig_path)
+        self.design_sha = aiger_content_sha256(self.aig_path)
         self.measure = "map" + (f"+if{lut_k}" if lut_k else "")
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="edaflow-prefix-")
         self.workdir = Path(workdir) if workdir else Path(self._tmp.name)

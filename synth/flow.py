@@ -127,6 +127,7 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
     library = opts.library or bundled_library()
     outdir = Path(opts.outdir) if opts.outdir else None
     staging_root = (outdir if outdir else Path.cwd() / "edaflow_out")
+    created_root = not staging_root.exists()
     staging_root.mkdir(parents=True, exist_ok=True)
     staging = staging_root / f".staging-{os.getpid()}"
     if staging.exists():
@@ -262,3 +263,5 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
         if cache is not None:
             cache.close()
         shutil.rmtree(staging, ignore_errors=True)
+        if created_root and not any(staging_root.iterdir()):
+            staging_root.rmdir()  # a failed run leaves no empty output folder behind either

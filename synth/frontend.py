@@ -59,8 +59,8 @@ def _check_files(files: Sequence[str | os.PathLike]) -> list[Path]:
 
 
 # Yosys reports errors as "file:line: ERROR: msg" or "ERROR: ... in line file:line: msg".
-_YOSYS_ERR_A = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+): ERROR: (?P<msg>.*)$", re.MULTILINE)
-_YOSYS_ERR_B = re.compile(r"^ERROR: (?P<msg>.*)$", re.MULTILINE)
+_YOSYS_ERR_A = re.compile(r"(?P<file>[^\s:]+):(?P<line>\d+):\s*ERROR:\s*(?P<msg>.*)$", re.MULTILINE)
+_YOSYS_ERR_B = re.compile(r"^ERROR:\s*(?P<msg>.*)$", re.MULTILINE)
 _FILE_LINE = re.compile(r"(?P<file>/[^\s:]+\.\w+):(?P<line>\d+)")
 
 

@@ -1,0 +1,106 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA, REPO
+
+
+def edaflow(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "edaflow.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or REPO, env={**os.environ, **(env or {})}, timeout=600)
+
+
+def test_version_and_help():
+    r = edaflow("--version")
+    assert r.returncode == 0 and "edaflow" in r.stdout
+    r = edaflow("synth", "--help")
+    assert r.returncode == 0 and "--strategy" in r.stdout and "mcts" in r.stdout
+
+
+def test_synth_writes_proven_outputs(tmp_path, abc_path):
+    out = tmp_path / "out"
+    r = edaflow("synth", DATA / "small_alu.v", "--strategy", "greedy", "--budget", "14", "--recipe-length", "4",
+                "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "equivalence  equivalent" in r.stdout and "resyn2" in r.stdout
+    for name in ["small_alu.aig", "small_alu.opt.aig", "small_alu.mapped.v", "report.json", "yosys.log"]:
+        assert (out / name).exists(), name
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["equivalence"] == "equivalent"
+    assert rep["library"]["sha256"] and rep["library"]["path"].endswith("edaflow45.genlib")
+    for k in ["recipe", "area", "delay", "adp", "and", "levels"]:
+        assert k in rep["best"]
+    assert rep["best"]["adp"] <= rep["baseline"]["adp"]
+    assert rep["strategy"] == "greedy" and rep["budget"] == 14 and rep["seed"] == 0
+    assert rep["versions"]["abc"].startswith("1.") and rep["versions"]["yosys (pyosys)"]
+    assert "module small_alu" in (out / "small_alu.mapped.v").read_text()
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_independent_remap_matches_report(tmp_path, abc_path):
+    out = tmp_path / "o"
+    r = edaflow("synth", DATA / "small_alu.v", "--strategy", "random", "--budget", "6", "-o", out, "--json")
+    rep = json.loads(r.stdout)
+    from abc_bin import bundled_library
+    from synth.abc_session import AbcSession
+    from synth.qor import MappedStats
+
+    with AbcSession(abc_path, setup=[bundled_library().abc_load_command()]) as s:
+        s.run(f"read {out / 'small_alu.opt.aig'}")
+        s.run("map")
+        m = MappedStats.parse_print_stats(s.run("print_stats"))
+    assert m.area == pytest.approx(rep["best"]["area"]) and m.delay == pytest.approx(rep["best"]["delay"])
+
+
+def test_sequential_design_and_cache(tmp_path, abc_path):
+    env = {"EDAFLOW_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["synth", DATA / "seq_async.v", "--strategy", "sa", "--budget", "8", "-o", tmp_path / "o"]
+    r1 = edaflow(*args, env=env)
+    assert r1.returncode == 0, r1.stderr
+    assert "dsec" in r1.stdout
+    r2 = edaflow(*args, env=env)
+    assert r2.returncode == 0
+    assert "answered from the result cache" in r2.stdout
+    rep = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert rep["search"]["result_cache_hits"] == 9  # baseline + 8 evaluations
+    assert rep["design"]["latches"] == 7
+
+
+@pytest.mark.parametrize(
+    "args, expect",
+    [
+        (["synth", DATA / "broken.v"], "broken.v:2: syntax error"),
+        (["synth", DATA / "missing.v"], "missing.v"),
+        (["synth", DATA / "two_tops.v"], "ambiguous top module"),
+        (["synth", DATA / "two_tops.v", "--top", "zzz"], "unknown top module 'zzz'"),
+        (["synth", DATA / "empty.v"], "no module found"),
+        (["synth", DATA / "small_alu.v", "--budget", "0"], "--budget must be a positive"),
+        (["synth", DATA / "small_alu.v", "--strategy", "genetic"], "Invalid value for '--strategy'"),
+        (["synth", DATA / "small_alu.v", "--genlib", DATA / "small_alu.v"], "not a genlib"),
+        (["synth", DATA / "small_alu.v", "--liberty", DATA / "nolib.lib"], "library file does not exist"),
+        (["synth", DATA / "small_alu.v", "--param", "W"], "NAME=VALUE"),
+    ],
+)
+def test_bad_input_one_line_exit_2(args, expect, tmp_path):
+    out = tmp_path / "out"
+    r = edaflow(*args, "-o", out)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert expect in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()  # nothing half-written
+
+
+def test_truncated_aig_exit_2(tmp_path, small_aig):
+    cut = tmp_path / "cut.aig"
+    cut.write_bytes(small_aig.read_bytes()[:70])
+    r = edaflow("synth", cut, "-o", tmp_path / "o")
+    assert r.returncode == 2 and "truncated AIGER" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_doctor():
+    r = edaflow("doctor", "--json")
+    rows = {row["name"]: row for row in json.loads(r.stdout)}
+    assert rows["abc"]["version"] and rows["pyosys"]["version"] and rows["python"]["version"]
