@@ -104,3 +104,14 @@ def test_doctor():
     r = edaflow("doctor", "--json")
     rows = {row["name"]: row for row in json.loads(r.stdout)}
     assert rows["abc"]["version"] and rows["pyosys"]["version"] and rows["python"]["version"]
+
+
+def test_liberty_library(tmp_path, abc_path):
+    out = tmp_path / "o"
+    r = edaflow("synth", DATA / "small_alu.v", "--liberty", DATA / "tiny.lib", "--strategy", "random", "--budget", "4",
+                "-o", out, "--json")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["library"]["kind"] == "liberty" and rep["library"]["path"].endswith("tiny.lib")
+    assert rep["best"]["delay"] > 0 and rep["best"]["area"] > 0 and rep["equivalence"] == "equivalent"
+    assert "INV" in (out / "small_alu.mapped.v").read_text() or "NAND2" in (out / "small_alu.mapped.v").read_text()
