@@ -156,6 +156,10 @@ class RecipeEvaluator:
 
     def _measure(self, steps: tuple[str, ...]) -> QoR:
         path = self._load(steps)
+        if steps:
+            # Measure the network as written to disk, so the report equals an independent re-mapping
+            # of the written .opt.aig (node order after a read can change mapping tie-breaks).
+            self.session.run(f"read {path}")
         aig = AigStats.parse(self.session.run("print_stats"))
         self.session.run("map")
         if self.library.kind == "genlib":
