@@ -12,6 +12,7 @@ that kind of stream is an error. Writing picks the compression from the suffix.
 from __future__ import annotations
 
 import gzip
+import io
 import lzma
 import os
 import queue
@@ -64,6 +65,65 @@ def compression_of(path: str | os.PathLike) -> str:
     return "raw"
 
 
+class _XzReader(io.RawIOBase):
+    """xz decoding that, unlike `lzma.LZMAFile`, rejects bytes after the last stream (other than the
+    null padding the xz format allows) instead of silently ignoring them; concatenated streams are
+    read in turn."""
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._dec = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+        self._pending = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        mv = memoryview(b).cast("B")
+        while len(mv) and not self._done:
+            if self._dec.eof:
+                self._next_stream()
+                continue
+            if self._pending:
+                data, self._pending = self._pending, b""
+            elif self._dec.needs_input:
+                data = self._raw.read(1 << 16)
+                if not data:
+                    raise EOFError("compressed file ended before the end-of-stream marker was reached")
+            else:
+                data = b""
+            out = self._dec.decompress(data, max_length=len(mv))
+            if out:
+                mv[: len(out)] = out
+                return len(out)
+        return 0
+
+    def _next_stream(self) -> None:
+        rest = self._dec.unused_data
+        while True:
+            rest = rest.lstrip(b"\0")
+            if len(rest) < len(_XZ_MAGIC):
+                more = self._raw.read(1 << 16)
+                if not more:
+                    if rest:
+                        raise lzma.LZMAError("data after the end of the xz stream")
+                    self._done = True
+                    return
+                rest += more
+                continue
+            if not rest.startswith(_XZ_MAGIC):
+                raise lzma.LZMAError("data after the end of the xz stream is not another xz stream")
+            self._dec = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+            self._pending = rest
+            return
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
 def _open_for_reading(path: Path) -> tuple[BinaryIO, str]:
     try:
         raw = open(path, "rb")
@@ -80,7 +140,7 @@ def _open_for_reading(path: Path) -> tuple[BinaryIO, str]:
         raw.close()
         raise InputError(f"cannot read trace: {exc.strerror or exc}", path=str(path)) from None
     if magic.startswith(_XZ_MAGIC):
-        return lzma.LZMAFile(raw), "xz"
+        return _XzReader(raw), "xz"
     if magic.startswith(_GZ_MAGIC):
         return gzip.GzipFile(fileobj=raw, mode="rb"), "gz"
     expected = compression_of(path)

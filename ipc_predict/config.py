@@ -1,0 +1,356 @@
+"""`CoreConfig`: the out-of-order core, branch predictor, caches and DRAM the simulator models.
+
+Configurations are TOML files with the sections `[core]`, `[latency]`, `[branch_predictor]`,
+`[l1i]`, `[l1d]`, `[l2]`, `[llc]` and `[dram]`. Every key has a default in
+`ipc_predict/data/default_core.toml` (ChampSim's default core), the single source of default values;
+a user's file only lists what it changes. Validation errors are `InputError`s that name the file and
+the key (`cfg.toml: [l1d] ways: ...`).
+
+Operations are classified from the trace alone (ChampSim records carry no opcode): a record with a
+source memory address is a load, one with a destination memory address is a store (both: a
+read-modify-write, which is both), `is_branch` marks a branch, and everything else is an ALU op with
+latency `[latency] alu`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+import tomli_w
+
+from edaflow.errors import InputError
+
+LINE_BYTES = 64  # ChampSim block_size
+PREDICTOR_KINDS = ("bimodal", "gshare", "perceptron")
+PREFETCHER_KINDS = ("none", "next_line")
+
+
+def _f(doc: str, *, min: int | None = 1, max: int | None = None, pow2: bool = False,
+       choices: tuple[str, ...] | None = None, unit: str = ""):
+    """A dataclass field carrying its validation rule and documentation."""
+    return field(metadata={"doc": doc, "min": min, "max": max, "pow2": pow2, "choices": choices, "unit": unit})
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Widths (instructions per cycle), queue sizes (entries) and front-end latencies (cycles)."""
+
+    frequency_mhz: int = _f("core clock frequency", unit="MHz", min=100, max=20000)
+    fetch_width: int = _f("instructions fetched per cycle", max=64)
+    decode_width: int = _f("instructions decoded per cycle", max=64)
+    dispatch_width: int = _f("instructions dispatched into the ROB/scheduler per cycle", max=64)
+    execute_width: int = _f("instructions issued to functional units per cycle", max=64)
+    retire_width: int = _f("instructions retired per cycle", max=64)
+    rob_size: int = _f("reorder buffer entries", max=8192)
+    lq_size: int = _f("load queue entries", max=8192)
+    sq_size: int = _f("store queue entries", max=8192)
+    scheduler_size: int = _f("scheduler (reservation station) entries", max=8192)
+    loads_per_cycle: int = _f("loads issued to the L1D per cycle", max=64)
+    stores_per_cycle: int = _f("stores issued per cycle", max=64)
+    ifetch_buffer: int = _f("fetched-but-not-decoded buffer entries", max=8192)
+    decode_buffer: int = _f("decoded-but-not-dispatched buffer entries", max=8192)
+    decode_latency: int = _f("fetch to decode", unit="cycles", min=0, max=100)
+    dispatch_latency: int = _f("decode to dispatch", unit="cycles", min=0, max=100)
+    schedule_latency: int = _f("dispatch to earliest issue", unit="cycles", min=0, max=100)
+    mispredict_penalty: int = _f("cycles after a mispredicted branch resolves before fetch restarts",
+                                 unit="cycles", min=0, max=1000)
+    taken_branch_ends_fetch: bool = _f("a taken branch ends the fetch group (one taken branch per cycle)",
+                                       min=None)
+
+
+@dataclass(frozen=True)
+class LatencyConfig:
+    """Issue-to-result latency per operation class, in cycles."""
+
+    alu: int = _f("any non-memory, non-branch operation", unit="cycles", max=1000)
+    branch: int = _f("branch resolution after issue", unit="cycles", max=1000)
+    load_agu: int = _f("address generation before the L1D access", unit="cycles", min=0, max=1000)
+    store: int = _f("store address and data ready", unit="cycles", max=1000)
+    store_forward: int = _f("load served by an older in-flight store to the same address",
+                            unit="cycles", max=1000)
+
+
+@dataclass(frozen=True)
+class BranchPredictorConfig:
+    """Direction predictor, BTB and return address stack."""
+
+    kind: str = _f("direction predictor", choices=PREDICTOR_KINDS, min=None)
+    bimodal_entries: int = _f("2-bit counters of the bimodal table", pow2=True, max=1 << 24)
+    gshare_entries: int = _f("2-bit counters of the gshare table", pow2=True, max=1 << 24)
+    gshare_history: int = _f("global history bits XORed into the gshare index", unit="bits", max=30)
+    perceptron_tables: int = _f("hashed-perceptron weight tables (table 0: bias, no history)", min=2, max=32)
+    perceptron_entries: int = _f("weights per hashed-perceptron table", pow2=True, max=1 << 20)
+    perceptron_history: int = _f("longest global history of the hashed perceptron", unit="bits", max=1000)
+    btb_entries: int = _f("branch target buffer entries (direct-mapped)", pow2=True, max=1 << 24)
+    ras_entries: int = _f("return address stack entries", max=4096)
+
+
+@dataclass(frozen=True)
+class CacheConfig:
+    """One set-associative, LRU, non-blocking cache level with 64-byte lines."""
+
+    size_kib: int = _f("capacity", unit="KiB", max=1 << 20)
+    ways: int = _f("associativity", max=1024)
+    latency: int = _f("tag+data access: hit latency, and the time a miss spends here", unit="cycles",
+                      max=10000)
+    mshrs: int = _f("outstanding misses (miss status holding registers)", max=4096)
+    prefetcher: str = _f("'next_line': on a miss or first hit to a prefetched line, fetch the next line "
+                         "into this level", choices=PREFETCHER_KINDS, min=None)
+
+    @property
+    def sets(self) -> int:
+        return self.size_kib * 1024 // (self.ways * LINE_BYTES)
+
+
+@dataclass(frozen=True)
+class DramConfig:
+    """DDR main memory: timings in DRAM clock cycles (half the data rate), an open-row policy."""
+
+    data_rate_mts: int = _f("transfer rate", unit="MT/s", min=100, max=100000)
+    tcas: int = _f("column access (CAS latency)", unit="DRAM cycles", max=1000)
+    trcd: int = _f("row activate to column access", unit="DRAM cycles", max=1000)
+    trp: int = _f("row precharge", unit="DRAM cycles", max=1000)
+    channels: int = _f("independent channels (lines interleaved across them)", max=64)
+    banks: int = _f("banks per channel, each with one open row", max=1024)
+    row_kib: int = _f("row-buffer size per bank", unit="KiB", pow2=True, max=1024)
+    channel_width_bytes: int = _f("bytes per transfer", unit="bytes", pow2=True, max=64)
+
+
+_SECTIONS: dict[str, type] = {
+    "core": PipelineConfig,
+    "latency": LatencyConfig,
+    "branch_predictor": BranchPredictorConfig,
+    "l1i": CacheConfig,
+    "l1d": CacheConfig,
+    "l2": CacheConfig,
+    "llc": CacheConfig,
+    "dram": DramConfig,
+}
+CACHE_LEVELS = ("l1i", "l1d", "l2", "llc")
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    """A complete simulated machine. Build with `CoreConfig.default()`, `CoreConfig.from_toml(path)`
+    or `cfg.replace({"core.rob_size": 128, "l1d.size_kib": 64})`."""
+
+    core: PipelineConfig
+    latency: LatencyConfig
+    branch_predictor: BranchPredictorConfig
+    l1i: CacheConfig
+    l1d: CacheConfig
+    l2: CacheConfig
+    llc: CacheConfig
+    dram: DramConfig
+
+    # ----- construction -------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> "CoreConfig":
+        """ChampSim's default core (from `ipc_predict/data/default_core.toml`)."""
+        return _default()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<config>",
+                  base: "CoreConfig | None" = None) -> "CoreConfig":
+        """Build from nested `{section: {key: value}}`; missing keys come from `base` (the default)."""
+        if not isinstance(data, Mapping):
+            raise InputError("a configuration must be a table of sections", path=source)
+        return _build(data, source=source, base=(base or _default()).to_dict())
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike, *, base: "CoreConfig | None" = None) -> "CoreConfig":
+        """Load a TOML file (only the keys that differ from the default are needed)."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError("no such configuration file", path=str(p)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read configuration: {exc}", path=str(p)) from None
+        return cls.from_toml_str(text, source=str(p), base=base)
+
+    @classmethod
+    def from_toml_str(cls, text: str, *, source: str = "<toml>", base: "CoreConfig | None" = None) -> "CoreConfig":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"not valid TOML: {exc}", path=source) from None
+        return cls.from_dict(data, source=source, base=base)
+
+    # ----- output -------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return {name: dataclasses.asdict(getattr(self, name)) for name in _SECTIONS}
+
+    def to_toml(self) -> str:
+        """TOML text that `from_toml_str` reads back to an equal `CoreConfig`."""
+        return tomli_w.dumps(self.to_dict())
+
+    def write_toml(self, path: str | os.PathLike) -> Path:
+        p = Path(path)
+        p.write_text(self.to_toml(), encoding="utf-8")
+        return p
+
+    def replace(self, changes: Mapping[str, Any], *, source: str = "<replace>") -> "CoreConfig":
+        """A copy with dotted-key changes, e.g. `{"core.rob_size": 128}`; validated like a file."""
+        data = self.to_dict()
+        for key, value in changes.items():
+            section, _, name = key.partition(".")
+            if section not in data or not name:
+                raise InputError(f"unknown configuration key {key!r}", path=source)
+            data[section][name] = value
+        return _build(data, source=source, base=None)
+
+    # ----- derived quantities (core cycles) -------------------------------------------------------
+    @property
+    def dram_cycle_ratio(self) -> float:
+        """Core cycles per DRAM clock cycle (the DRAM clock is half the data rate)."""
+        return self.core.frequency_mhz / (self.dram.data_rate_mts / 2)
+
+    def dram_cycles(self) -> dict[str, int]:
+        """DRAM timings in core cycles: tcas, trcd, trp, burst (one 64-byte line on a channel),
+        row_hit (= tcas), row_miss (= trp + trcd + tcas)."""
+        r = self.dram_cycle_ratio
+        tcas = math.ceil(self.dram.tcas * r)
+        trcd = math.ceil(self.dram.trcd * r)
+        trp = math.ceil(self.dram.trp * r)
+        beats = LINE_BYTES // self.dram.channel_width_bytes if self.dram.channel_width_bytes < LINE_BYTES else 1
+        burst = max(1, math.ceil(beats * self.core.frequency_mhz / self.dram.data_rate_mts))
+        return {"tcas": tcas, "trcd": trcd, "trp": trp, "burst": burst,
+                "row_hit": tcas, "row_miss": trp + trcd + tcas}
+
+    def memory_latency(self) -> int:
+        """Load-to-use latency of a load that misses every cache and finds its DRAM row closed
+        (a random access): L1D + L2 + LLC latencies + row miss + one line transfer, in core cycles."""
+        d = self.dram_cycles()
+        return self.l1d.latency + self.l2.latency + self.llc.latency + d["row_miss"] + d["burst"]
+
+
+def field_docs() -> dict[str, list[tuple[str, str, str, str]]]:
+    """Per section: (key, type, unit, description) — used to document the TOML keys."""
+    out = {}
+    for section, cls in _SECTIONS.items():
+        rows = []
+        for f in fields(cls):
+            m = f.metadata
+            t = "bool" if f.type in (bool, "bool") else ("string" if f.type in (str, "str") else "int")
+            desc = m["doc"]
+            if m["choices"]:
+                desc += " (" + " | ".join(m["choices"]) + ")"
+            if m["pow2"]:
+                desc += "; power of two"
+            rows.append((f.name, t, m["unit"], desc))
+        out[section] = rows
+    return out
+
+
+# ----- loading and validation ---------------------------------------------------------------------
+
+def _type_name(v: Any) -> str:
+    return {bool: "boolean", int: "integer", str: "string", float: "float"}.get(type(v), type(v).__name__)
+
+
+def _check_value(section: str, f: dataclasses.Field, value: Any, source: str) -> Any:
+    m = f.metadata
+    where = f"[{section}] {f.name}"
+    want = f.type if not isinstance(f.type, str) else {"int": int, "bool": bool, "str": str}[f.type]
+    if want is bool:
+        if not isinstance(value, bool):
+            raise InputError(f"{where}: expected true or false, got {_type_name(value)} {value!r}", path=source)
+        return value
+    if want is str:
+        if not isinstance(value, str):
+            raise InputError(f"{where}: expected a string, got {_type_name(value)} {value!r}", path=source)
+        if m["choices"] and value not in m["choices"]:
+            raise InputError(f"{where}: {value!r} is not one of {', '.join(m['choices'])}", path=source)
+        return value
+    # int
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise InputError(f"{where}: expected an integer, got {_type_name(value)} {value!r}", path=source)
+    if m["min"] is not None and value < m["min"]:
+        what = "positive" if m["min"] == 1 else f">= {m['min']}"
+        raise InputError(f"{where}: must be {what}, got {value}", path=source)
+    if m["max"] is not None and value > m["max"]:
+        raise InputError(f"{where}: must be <= {m['max']}, got {value}", path=source)
+    if m["pow2"] and value & (value - 1):
+        raise InputError(f"{where}: must be a power of two, got {value}", path=source)
+    return value
+
+
+def _build_section(section: str, cls: type, data: Mapping[str, Any], base: Mapping[str, Any] | None,
+                   source: str):
+    if not isinstance(data, Mapping):
+        raise InputError(f"[{section}]: expected a table, got {_type_name(data)}", path=source)
+    known = {f.name: f for f in fields(cls)}
+    for key in data:
+        if key not in known:
+            raise InputError(f"[{section}] {key}: unknown key (known: {', '.join(known)})", path=source)
+    values = {}
+    for name, f in known.items():
+        if name in data:
+            values[name] = _check_value(section, f, data[name], source)
+        elif base is not None and name in base:
+            values[name] = base[name]
+        else:
+            raise InputError(f"[{section}] {name}: missing", path=source)
+    obj = cls(**values)
+    if isinstance(obj, CacheConfig):
+        _check_cache(section, obj, source)
+    return obj
+
+
+def _check_cache(section: str, c: CacheConfig, source: str) -> None:
+    line_ways = c.ways * LINE_BYTES
+    if (c.size_kib * 1024) % line_ways:
+        raise InputError(f"[{section}] ways: {c.ways} ways of {LINE_BYTES}-byte lines do not divide "
+                         f"size_kib = {c.size_kib}", path=source)
+    sets = c.sets
+    if sets & (sets - 1):
+        raise InputError(f"[{section}] size_kib: {c.size_kib} KiB / {c.ways} ways gives {sets} sets, "
+                         "not a power of two", path=source)
+
+
+def _build(data: Mapping[str, Any], *, source: str, base: Mapping[str, Mapping[str, Any]] | None) -> CoreConfig:
+    for section in data:
+        if section not in _SECTIONS:
+            raise InputError(f"[{section}]: unknown section (known: {', '.join(_SECTIONS)})", path=source)
+    parts = {}
+    for section, cls in _SECTIONS.items():
+        sec_base = base.get(section) if base is not None else None
+        parts[section] = _build_section(section, cls, data.get(section, {}), sec_base, source)
+    cfg = CoreConfig(**parts)
+    _check_cross(cfg, source)
+    return cfg
+
+
+def _check_cross(cfg: CoreConfig, source: str) -> None:
+    bp = cfg.branch_predictor
+    if bp.kind == "perceptron" and bp.perceptron_history < bp.perceptron_tables - 1:
+        raise InputError(f"[branch_predictor] perceptron_history: {bp.perceptron_history} is shorter than "
+                         f"the {bp.perceptron_tables - 1} history tables need", path=source)
+    if cfg.dram.row_kib * 1024 < LINE_BYTES:
+        raise InputError("[dram] row_kib: a row must hold at least one line", path=source)
+
+
+_DEFAULT: CoreConfig | None = None
+
+
+def default_toml_text() -> str:
+    return resources.files("ipc_predict").joinpath("data/default_core.toml").read_text(encoding="utf-8")
+
+
+def _default() -> CoreConfig:
+    global _DEFAULT
+    if _DEFAULT is None:
+        data = tomllib.loads(default_toml_text())
+        _DEFAULT = _build(data, source="ipc_predict/data/default_core.toml", base=None)
+    return _DEFAULT
