@@ -225,6 +225,14 @@ class CoreConfig:
         return {"tcas": tcas, "trcd": trcd, "trp": trp, "burst": burst,
                 "row_hit": tcas, "row_miss": trp + trcd + tcas}
 
+    def mispredict_cycles(self) -> int:
+        """Cycles between a mispredicted branch's issue and the issue of the first correct-path
+        instruction when nothing else limits: branch latency + mispredict_penalty + L1I hit (refetch)
+        + decode + dispatch + schedule latencies (8 for the default core)."""
+        c = self.core
+        return (self.latency.branch + c.mispredict_penalty + self.l1i.latency + c.decode_latency
+                + c.dispatch_latency + c.schedule_latency)
+
     def memory_latency(self) -> int:
         """Load-to-use latency of a load that misses every cache and finds its DRAM row closed
         (a random access): L1D + L2 + LLC latencies + row miss + one line transfer, in core cycles."""

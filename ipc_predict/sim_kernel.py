@@ -1,0 +1,754 @@
+"""Numba kernels of the trace-driven out-of-order core model (the model is described in simulator.py
+and docs/simulator.md).
+
+Everything here works on plain NumPy arrays so that `@njit(cache=True)` can compile it once and keep
+the machine code on disk. The Python side (`simulator.Simulator`) owns the arrays; their layout is
+fixed by the index constants below. Records arrive as a (n, 8) view of uint64 words over the 64-byte
+ChampSim records: word 0 = ip; word 1 = is_branch (byte 0), branch_taken (1), destination registers
+(2-3), source registers (4-7); words 2-3 = destination memory; words 4-7 = source memory.
+
+All times are int64 core cycles. Instructions are processed once, in program order; each gets a fetch,
+decode, dispatch, issue, complete and retire cycle computed from its predecessors' (ring buffers of
+recent ones), from the registers it reads (last-writer completion times) and from the shared
+resources (per-cycle issue slots, MSHRs, the DRAM bus, a heap of scheduler-leave times).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# ----- parameter vector P (filled by simulator._params) -------------------------------------------
+(P_FW, P_DW, P_PW, P_XW, P_RW, P_ROB, P_LQ, P_SQ, P_SCHED, P_LDPC, P_STPC, P_IFB, P_DB,
+ P_DECL, P_DISPL, P_SCHL, P_MPEN, P_TAKENBRK,
+ P_LAT_ALU, P_LAT_BR, P_LAT_AGU, P_LAT_ST, P_LAT_FWD,
+ P_BP_KIND, P_BIM_MASK, P_GS_MASK, P_GS_HMASK, P_PC_T, P_PC_MASK, P_PC_BITS, P_BTB_MASK, P_RAS_N,
+ P_DR_TCAS, P_DR_RMISS, P_DR_RCLOSED, P_DR_BURST, P_DR_CH, P_DR_BANKS, P_DR_ROWSHIFT,
+ P_RING_MASK, P_SLOT_MASK, P_BUS_MASK, P_SF_MASK, N_PARAMS) = range(44)
+
+# ----- per cache level table LV[level, field]; levels 0 L1I, 1 L1D, 2 L2, 3 LLC; 4 means DRAM -------
+(LV_BASE, LV_SMASK, LV_WAYS, LV_LAT, LV_MSHRS, LV_MBASE, LV_PF, LV_NEXT, N_LV) = range(9)
+L1I, L1D, L2, LLC, DRAM = 0, 1, 2, 3, 4
+
+# ----- scalar state Z -----------------------------------------------------------------------------
+(Z_G, Z_F_PREV, Z_D_PREV, Z_P_PREV, Z_R_PREV, Z_REDIRECT, Z_REDIR_WHY, Z_PREV_TAKEN, Z_ILINE,
+ Z_SCHED_N, Z_CLOCK, Z_GHIST, Z_HPOS, Z_THETA, Z_TC, Z_RAS_TOP, Z_LQ_POS, Z_SQ_POS,
+ Z_FULL_LO, Z_FULL_HI,
+ Z_PB_KIND, Z_PB_TGT, Z_PB_IP, Z_PB_C, Z_PB_D, Z_PB_MISSED,
+ Z_MSHR_N, _Z1, _Z2, _Z3, N_Z) = range(31)
+
+# ----- statistics S (cumulative counters) ---------------------------------------------------------
+(S_INSTR, S_LOADS, S_STORES, S_BRANCHES, S_MISPRED, S_BTB_MISS, S_FWD, S_LOAD_LAT,
+ S_DRAM_REQ, S_DRAM_ROWHIT) = range(10)
+S_ACC = 10        # + level: demand accesses
+S_MISS = 14       # + level: demand misses
+S_PF_FILL = 18    # + level: prefetches that missed here (lines brought in by the prefetcher)
+S_PF_USEFUL = 22  # + level: first demand hits on prefetched lines
+S_STALL = 26      # + W_*: dispatch cycles attributed to each cause
+(W_BASE, W_FRONTEND, W_ICACHE, W_MISPRED, W_BTB, W_ROB, W_LQ, W_SQ, W_SCHED, N_W) = range(10)
+N_STATS = S_STALL + N_W
+STALL_NAMES = ("base", "frontend", "icache", "branch_mispredict", "btb_miss",
+               "rob_full", "lq_full", "sq_full", "scheduler_full")
+
+# Branch types, decided from register use exactly as ChampSim does.
+(BR_NONE, BR_DIRECT_JUMP, BR_INDIRECT, BR_CONDITIONAL, BR_DIRECT_CALL, BR_INDIRECT_CALL,
+ BR_RETURN, BR_OTHER) = range(8)
+# Pending target checks (resolved when the next record's ip is known).
+PB_NONE, PB_DIRECT, PB_INDIRECT, PB_RETURN = 0, 1, 2, 3
+
+REG_SP, REG_FLAGS, REG_IP = 6, 25, 26
+HIST_MASK = 4095  # global-history bit ring of the perceptron
+
+
+# ----- small binary min-heaps stored in array segments ----------------------------------------------
+
+@njit(cache=True)
+def _heap_push(h, base, n, v):
+    i = n
+    h[base + i] = v
+    while i > 0:
+        parent = (i - 1) >> 1
+        if h[base + parent] <= h[base + i]:
+            break
+        tmp = h[base + parent]
+        h[base + parent] = h[base + i]
+        h[base + i] = tmp
+        i = parent
+    return n + 1
+
+
+@njit(cache=True)
+def _heap_pop(h, base, n):
+    """Remove the minimum; return the new size."""
+    n -= 1
+    if n > 0:
+        h[base] = h[base + n]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= n:
+                break
+            if c + 1 < n and h[base + c + 1] < h[base + c]:
+                c += 1
+            if h[base + i] <= h[base + c]:
+                break
+            tmp = h[base + c]
+            h[base + c] = h[base + i]
+            h[base + i] = tmp
+            i = c
+    return n
+
+
+# ----- memory hierarchy -----------------------------------------------------------------------------
+
+@njit(cache=True)
+def _mshr_wait(lvl, tt, LV, Z, mshr):
+    """Earliest time >= tt at which level `lvl` has a free MSHR (the oldest outstanding fill frees one)."""
+    base = LV[lvl, LV_MBASE]
+    n = Z[Z_MSHR_N + lvl]
+    while n > 0 and mshr[base] <= tt:
+        n = _heap_pop(mshr, base, n)
+    if n >= LV[lvl, LV_MSHRS]:
+        tt = mshr[base]
+        n = _heap_pop(mshr, base, n)
+    Z[Z_MSHR_N + lvl] = n
+    return tt
+
+
+@njit(cache=True)
+def _dram(line, tt, timing, P, S, open_row, bus):
+    """Serve a line from DRAM: open-row latency per bank, then the first free transfer slot on the
+    line's channel (slots are `burst` cycles long, so bandwidth = one line per burst per channel)."""
+    nch = P[P_DR_CH]
+    nbank = P[P_DR_BANKS]
+    ch = line % nch
+    rowg = (line // nch) >> P[P_DR_ROWSHIFT]
+    bank = (rowg ^ (rowg >> 7)) % nbank
+    b = ch * nbank + bank
+    cur = open_row[b]
+    if cur == rowg:
+        lat = P[P_DR_TCAS]
+        if timing:
+            S[S_DRAM_ROWHIT] += 1
+    elif cur < 0:
+        lat = P[P_DR_RCLOSED]
+    else:
+        lat = P[P_DR_RMISS]
+    open_row[b] = rowg
+    if not timing:
+        return 0
+    S[S_DRAM_REQ] += 1
+    burst = P[P_DR_BURST]
+    s = (tt + lat + burst - 1) // burst
+    mask = P[P_BUS_MASK]
+    base = ch * (mask + 1)
+    while True:
+        k = base + (s & mask)
+        if bus[k] != s:
+            bus[k] = s
+            break
+        s += 1
+    return (s + 1) * burst
+
+
+@njit(cache=True)
+def _walk(lvl0, line, t, is_pf, timing, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus):
+    """Look `line` up from level `lvl0` down to DRAM; fill every level that missed.
+
+    Returns (ready cycle, bit mask of levels whose next-line prefetcher should fire). A line found
+    while still in flight is a hit that waits for its fill. Demand statistics only when `timing`.
+    """
+    key = line + 1  # 0 marks an invalid way
+    lvl = lvl0
+    tt = t
+    missmask = 0
+    trig = 0
+    ready = 0
+    while lvl < DRAM:
+        ways = LV[lvl, LV_WAYS]
+        row = LV[lvl, LV_BASE] + (line & LV[lvl, LV_SMASK]) * ways
+        hit = -1
+        for w in range(ways):
+            if ctag[row + w] == key:
+                hit = row + w
+                break
+        clock = Z[Z_CLOCK] + 1
+        Z[Z_CLOCK] = clock
+        if timing and not is_pf:
+            S[S_ACC + lvl] += 1
+        if hit >= 0:
+            clru[hit] = clock
+            if timing:
+                ready = tt + LV[lvl, LV_LAT]
+                if cfill[hit] > ready:
+                    ready = cfill[hit]
+            if cpf[hit] != 0 and not is_pf:
+                cpf[hit] = 0
+                if timing:
+                    S[S_PF_USEFUL + lvl] += 1
+                if LV[lvl, LV_PF] != 0:
+                    trig |= 1 << lvl
+            break
+        if timing:
+            if is_pf:
+                S[S_PF_FILL + lvl] += 1
+            else:
+                S[S_MISS + lvl] += 1
+        if LV[lvl, LV_PF] != 0 and not is_pf:
+            trig |= 1 << lvl
+        if timing:
+            tt = _mshr_wait(lvl, tt, LV, Z, mshr)
+        missmask |= 1 << lvl
+        tt += LV[lvl, LV_LAT]
+        lvl = LV[lvl, LV_NEXT]
+    if lvl >= DRAM:
+        ready = _dram(line, tt, timing, P, S, open_row, bus)
+    if missmask != 0:
+        clock = Z[Z_CLOCK]
+        for lv in range(4):
+            if (missmask >> lv) & 1:
+                ways = LV[lv, LV_WAYS]
+                row = LV[lv, LV_BASE] + (line & LV[lv, LV_SMASK]) * ways
+                victim = row
+                best = clru[row]
+                for w in range(ways):
+                    j = row + w
+                    if ctag[j] == 0:
+                        victim = j
+                        break
+                    if clru[j] < best:
+                        best = clru[j]
+                        victim = j
+                ctag[victim] = key
+                clru[victim] = clock
+                cfill[victim] = ready
+                cpf[victim] = 1 if is_pf else 0
+                if timing:
+                    base = LV[lv, LV_MBASE]
+                    n = Z[Z_MSHR_N + lv]
+                    if n < LV[lv, LV_MSHRS]:
+                        Z[Z_MSHR_N + lv] = _heap_push(mshr, base, n, ready)
+    return ready, trig
+
+
+@njit(cache=True)
+def _access(lvl, line, t, timing, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus):
+    """Demand access at cache level `lvl` (L1I or L1D) at cycle t; returns the cycle the data is ready.
+    Fires next-line prefetches (tagged: on a miss, or on the first hit to a prefetched line)."""
+    ready, trig = _walk(lvl, line, t, False, timing, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+    if trig != 0:
+        for lv in range(4):
+            if (trig >> lv) & 1:
+                _walk(lv, line + 1, t, True, timing, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+    return ready
+
+
+# ----- branch prediction ----------------------------------------------------------------------------
+
+@njit(cache=True)
+def _classify(isb, d0, d1, s0, s1, s2, s3):
+    """ChampSim's branch type from register use (REFERENCE.md section 3)."""
+    if isb == 0:
+        return BR_NONE
+    reads_sp = s0 == REG_SP or s1 == REG_SP or s2 == REG_SP or s3 == REG_SP
+    reads_fl = s0 == REG_FLAGS or s1 == REG_FLAGS or s2 == REG_FLAGS or s3 == REG_FLAGS
+    reads_ip = s0 == REG_IP or s1 == REG_IP or s2 == REG_IP or s3 == REG_IP
+    writes_sp = d0 == REG_SP or d1 == REG_SP
+    writes_ip = d0 == REG_IP or d1 == REG_IP
+    reads_other = False
+    for s in (s0, s1, s2, s3):
+        if s != 0 and s != REG_SP and s != REG_FLAGS and s != REG_IP:
+            reads_other = True
+    if not reads_sp and not reads_fl and writes_ip and not reads_other:
+        return BR_DIRECT_JUMP
+    if not reads_sp and not reads_fl and writes_ip and reads_other:
+        return BR_INDIRECT
+    if not reads_sp and reads_ip and not writes_sp and writes_ip and (reads_fl or reads_other):
+        return BR_CONDITIONAL
+    if reads_sp and reads_ip and writes_sp and writes_ip and not reads_fl and not reads_other:
+        return BR_DIRECT_CALL
+    if reads_sp and reads_ip and writes_sp and writes_ip and not reads_fl and reads_other:
+        return BR_INDIRECT_CALL
+    if reads_sp and not reads_ip and writes_sp and writes_ip:
+        return BR_RETURN
+    if writes_ip:
+        return BR_OTHER
+    # A branch record without ChampSim-style register use: predict its direction like a conditional.
+    return BR_CONDITIONAL
+
+
+@njit(cache=True)
+def _ip_hash(ip):
+    return (ip >> 2) ^ (ip >> 17) ^ (ip >> 31)
+
+
+@njit(cache=True)
+def _predict_update(ip, taken, P, Z, bim, gsh, pw, pfold, plen, hist):
+    """Predict the direction of a conditional branch, then train on the outcome; returns the prediction."""
+    kind = P[P_BP_KIND]
+    h = _ip_hash(ip)
+    if kind == 0:  # bimodal: 2-bit counters indexed by ip
+        idx = h & P[P_BIM_MASK]
+        c = bim[idx]
+        pred = c >= 2
+        if taken:
+            if c < 3:
+                bim[idx] = c + 1
+        elif c > 0:
+            bim[idx] = c - 1
+    elif kind == 1:  # gshare: 2-bit counters indexed by ip XOR global history
+        idx = (h ^ (Z[Z_GHIST] & P[P_GS_HMASK])) & P[P_GS_MASK]
+        c = gsh[idx]
+        pred = c >= 2
+        if taken:
+            if c < 3:
+                gsh[idx] = c + 1
+        elif c > 0:
+            gsh[idx] = c - 1
+    else:  # hashed perceptron: sum of one weight per table, each indexed by ip XOR folded history
+        ntab = P[P_PC_T]
+        mask = P[P_PC_MASK]
+        ent = mask + 1
+        total = 0
+        for t in range(ntab):
+            total += pw[t * ent + ((h ^ pfold[t]) & mask)]
+        pred = total >= 0
+        theta = Z[Z_THETA]
+        mag = total if total >= 0 else -total
+        if pred != taken or mag <= theta:
+            for t in range(ntab):
+                j = t * ent + ((h ^ pfold[t]) & mask)
+                w = pw[j]
+                if taken:
+                    if w < 127:
+                        pw[j] = w + 1
+                elif w > -128:
+                    pw[j] = w - 1
+        # Adaptive training threshold (raise it while mispredicting, lower it while only training).
+        if pred != taken:
+            Z[Z_TC] += 1
+            if Z[Z_TC] >= 63:
+                Z[Z_THETA] = theta + 1
+                Z[Z_TC] = 0
+        elif mag <= theta:
+            Z[Z_TC] -= 1
+            if Z[Z_TC] <= -64:
+                if theta > 1:
+                    Z[Z_THETA] = theta - 1
+                Z[Z_TC] = 0
+        # Global history and the folded copies each table hashes with.
+        pos = Z[Z_HPOS] + 1
+        Z[Z_HPOS] = pos
+        bit = 1 if taken else 0
+        hist[pos & HIST_MASK] = bit
+        width = P[P_PC_BITS]
+        for t in range(1, ntab):
+            length = plen[t]
+            old = hist[(pos - length) & HIST_MASK]
+            f = (pfold[t] << 1) | bit
+            f ^= old << (length % width)
+            f ^= f >> width
+            pfold[t] = f & mask
+    Z[Z_GHIST] = ((Z[Z_GHIST] << 1) | (1 if taken else 0)) & 0x3FFFFFFFFFFFFFFF
+    return pred
+
+
+@njit(cache=True)
+def _check_target(actual, timing, P, Z, S, btb_tag, btb_tgt):
+    """Verify the previous taken branch's predicted target against the next record's ip."""
+    kind = Z[Z_PB_KIND]
+    Z[Z_PB_KIND] = PB_NONE
+    tgt = Z[Z_PB_TGT]
+    if kind == PB_RETURN:
+        # The RAS holds the call's own ip (records carry no instruction size): a return is right if
+        # it lands just after that call (x86 instructions are at most 15 bytes long).
+        diff = actual - tgt
+        ok = tgt != 0 and diff > 0 and diff <= 15
+    else:
+        ok = tgt == actual
+        bip = Z[Z_PB_IP]
+        idx = _ip_hash(bip) & P[P_BTB_MASK]
+        btb_tag[idx] = bip
+        btb_tgt[idx] = actual
+    if ok or not timing or Z[Z_PB_MISSED] != 0:
+        return
+    if kind == PB_DIRECT:
+        # Direct branch missing from the BTB: the decoder computes the target and redirects fetch.
+        red = Z[Z_PB_D] + 1
+        S[S_BTB_MISS] += 1
+        if red > Z[Z_REDIRECT]:
+            Z[Z_REDIRECT] = red
+            Z[Z_REDIR_WHY] = W_BTB
+    else:
+        red = Z[Z_PB_C] + P[P_MPEN]
+        S[S_MISPRED] += 1
+        if red > Z[Z_REDIRECT]:
+            Z[Z_REDIRECT] = red
+            Z[Z_REDIR_WHY] = W_MISPRED
+
+
+@njit(cache=True)
+def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, bim, gsh, pw, pfold, plen, hist,
+            btb_tag, btb_tgt, ras):
+    """Predict and train on one branch; schedule the redirect of a mispredicted direction and leave
+    the target check pending until the next record."""
+    missed = 0
+    if btype == BR_CONDITIONAL:
+        pred = _predict_update(ip, taken, P, Z, bim, gsh, pw, pfold, plen, hist)
+        if pred != taken:
+            missed = 1
+            if timing:
+                S[S_MISPRED] += 1
+                red = comp + P[P_MPEN]
+                if red > Z[Z_REDIRECT]:
+                    Z[Z_REDIRECT] = red
+                    Z[Z_REDIR_WHY] = W_MISPRED
+    if not taken:
+        return
+    if btype == BR_RETURN:
+        top = Z[Z_RAS_TOP]
+        Z[Z_PB_TGT] = ras[top]
+        ras[top] = 0
+        Z[Z_RAS_TOP] = (top - 1) % P[P_RAS_N]
+        Z[Z_PB_KIND] = PB_RETURN
+    else:
+        if btype == BR_DIRECT_CALL or btype == BR_INDIRECT_CALL:
+            top = (Z[Z_RAS_TOP] + 1) % P[P_RAS_N]
+            ras[top] = ip
+            Z[Z_RAS_TOP] = top
+        idx = _ip_hash(ip) & P[P_BTB_MASK]
+        Z[Z_PB_TGT] = btb_tgt[idx] if btb_tag[idx] == ip else -1
+        if btype == BR_INDIRECT or btype == BR_INDIRECT_CALL:
+            Z[Z_PB_KIND] = PB_INDIRECT
+        else:
+            Z[Z_PB_KIND] = PB_DIRECT
+    Z[Z_PB_IP] = ip
+    Z[Z_PB_C] = comp
+    Z[Z_PB_D] = dec
+    Z[Z_PB_MISSED] = missed
+
+
+# ----- the two per-chunk loops ------------------------------------------------------------------------
+
+@njit(cache=True, nogil=True)
+def run_functional(U, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus,
+                   bim, gsh, pw, pfold, plen, hist, btb_tag, btb_tgt, ras):
+    """Functional warming: update caches, prefetchers, predictors, BTB and RAS; no timing, no stats."""
+    n = U.shape[0]
+    for i in range(n):
+        ip = np.int64(U[i, 0])
+        w1 = np.int64(U[i, 1])
+        if Z[Z_PB_KIND] != PB_NONE:
+            _check_target(ip, False, P, Z, S, btb_tag, btb_tgt)
+        line = ip >> 6
+        if line != Z[Z_ILINE]:
+            Z[Z_ILINE] = line
+            _access(L1I, line, 0, False, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+        last = np.int64(-1)
+        for k in range(4, 8):
+            a = np.int64(U[i, k])
+            if a != 0 and (a >> 6) != last:
+                last = a >> 6
+                _access(L1D, last, 0, False, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+        for k in range(2, 4):
+            a = np.int64(U[i, k])
+            if a != 0:
+                _access(L1D, a >> 6, 0, False, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+        isb = w1 & 0xFF
+        if isb != 0:
+            btype = _classify(isb, (w1 >> 16) & 0xFF, (w1 >> 24) & 0xFF, (w1 >> 32) & 0xFF,
+                              (w1 >> 40) & 0xFF, (w1 >> 48) & 0xFF, (w1 >> 56) & 0xFF)
+            _branch(ip, ((w1 >> 8) & 0xFF) != 0, btype, 0, 0, False, P, Z, S, bim, gsh, pw, pfold, plen,
+                    hist, btb_tag, btb_tgt, ras)
+
+
+@njit(cache=True, nogil=True)
+def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr, sff,
+               ctag, clru, cfill, cpf, mshr, open_row, bus,
+               bim, gsh, pw, pfold, plen, hist, btb_tag, btb_tgt, ras):
+    """Detailed timing of one chunk of records, continuing from the state left by the previous one."""
+    n = U.shape[0]
+    M = P[P_RING_MASK]
+    SM = P[P_SLOT_MASK]
+    SFM = P[P_SF_MASK]
+    FW = P[P_FW]
+    DW = P[P_DW]
+    PW = P[P_PW]
+    XW = P[P_XW]
+    RW = P[P_RW]
+    ROB = P[P_ROB]
+    LQ = P[P_LQ]
+    SQ = P[P_SQ]
+    SCHED = P[P_SCHED]
+    LDPC = P[P_LDPC]
+    STPC = P[P_STPC]
+    IFB = P[P_IFB]
+    DB = P[P_DB]
+    DECL = P[P_DECL]
+    DISPL = P[P_DISPL]
+    SCHL = P[P_SCHL]
+    TAKENBRK = P[P_TAKENBRK]
+    LAT_ALU = P[P_LAT_ALU]
+    LAT_BR = P[P_LAT_BR]
+    LAT_AGU = P[P_LAT_AGU]
+    LAT_ST = P[P_LAT_ST]
+    LAT_FWD = P[P_LAT_FWD]
+    L1I_LAT = LV[L1I, LV_LAT]
+    L1D_LAT = LV[L1D, LV_LAT]
+
+    g = Z[Z_G]
+    f_prev = Z[Z_F_PREV]
+    d_prev = Z[Z_D_PREV]
+    p_prev = Z[Z_P_PREV]
+    r_prev = Z[Z_R_PREV]
+    prev_taken = Z[Z_PREV_TAKEN]
+    sn = Z[Z_SCHED_N]
+    lqpos = Z[Z_LQ_POS]
+    sqpos = Z[Z_SQ_POS]
+    full_lo = Z[Z_FULL_LO]
+    full_hi = Z[Z_FULL_HI]
+
+    for i in range(n):
+        ip = np.int64(U[i, 0])
+        w1 = np.int64(U[i, 1])
+        isb = w1 & 0xFF
+        taken = ((w1 >> 8) & 0xFF) != 0
+        d0 = (w1 >> 16) & 0xFF
+        d1 = (w1 >> 24) & 0xFF
+        s0 = (w1 >> 32) & 0xFF
+        s1 = (w1 >> 40) & 0xFF
+        s2 = (w1 >> 48) & 0xFF
+        s3 = (w1 >> 56) & 0xFF
+        dm0 = np.int64(U[i, 2])
+        dm1 = np.int64(U[i, 3])
+        sm0 = np.int64(U[i, 4])
+        sm1 = np.int64(U[i, 5])
+        sm2 = np.int64(U[i, 6])
+        sm3 = np.int64(U[i, 7])
+        is_load = (sm0 | sm1 | sm2 | sm3) != 0
+        is_store = (dm0 | dm1) != 0
+
+        if Z[Z_PB_KIND] != PB_NONE:
+            _check_target(ip, True, P, Z, S, btb_tag, btb_tgt)
+
+        # ---- fetch: in order, fetch_width per cycle, after redirects, behind the icache ----
+        f = f_prev
+        t = ring[0, (g - FW) & M] + 1
+        if t > f:
+            f = t
+        if prev_taken != 0 and TAKENBRK != 0 and f_prev + 1 > f:
+            f = f_prev + 1
+        why = W_FRONTEND
+        red = Z[Z_REDIRECT]
+        if red > f:
+            f = red
+            why = Z[Z_REDIR_WHY]
+        t = ring[1, (g - IFB) & M]  # the fetch buffer drains at decode
+        if t > f:
+            f = t
+            why = W_FRONTEND
+        line = ip >> 6
+        if line != Z[Z_ILINE]:
+            Z[Z_ILINE] = line
+            t = _access(L1I, line, f, True, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus) - L1I_LAT
+            if t > f:
+                f = t
+                why = W_ICACHE
+        ring[0, g & M] = f
+        f_prev = f
+
+        # ---- decode ----
+        dd = f + L1I_LAT + DECL
+        t = ring[1, (g - DW) & M] + 1
+        if t > dd:
+            dd = t
+            why = W_FRONTEND
+        if d_prev > dd:
+            dd = d_prev
+        t = ring[2, (g - DB) & M]  # the decode buffer drains at dispatch
+        if t > dd:
+            dd = t
+            why = W_FRONTEND
+        ring[1, g & M] = dd
+        d_prev = dd
+
+        # ---- dispatch into ROB / LQ / SQ / scheduler ----
+        p = dd + DISPL
+        if p_prev > p:
+            p = p_prev
+        t = ring[2, (g - PW) & M] + 1
+        if t > p:
+            p = t
+            why = W_BASE
+        t = ring[3, (g - ROB) & M]
+        if t > p:
+            p = t
+            why = W_ROB
+        if is_load:
+            t = lqr[lqpos]
+            if t > p:
+                p = t
+                why = W_LQ
+        if is_store:
+            t = sqr[sqpos]
+            if t > p:
+                p = t
+                why = W_SQ
+        while sn > 0 and sheap[0] <= p:
+            sn = _heap_pop(sheap, 0, sn)
+        if sn >= SCHED:
+            t = sheap[0]
+            sn = _heap_pop(sheap, 0, sn)
+            if t > p:
+                p = t
+                why = W_SCHED
+            while sn > 0 and sheap[0] <= p:
+                sn = _heap_pop(sheap, 0, sn)
+        S[S_STALL + why] += p - p_prev
+        ring[2, g & M] = p
+        p_prev = p
+
+        # ---- issue: sources ready, then the first cycle with a free slot ----
+        rdy = p + SCHL
+        for s in (s0, s1, s2, s3):
+            if s != 0 and s != REG_IP:
+                t = reg_ready[s]
+                if t > rdy:
+                    rdy = t
+        t = rdy
+        if t >= full_lo and t < full_hi:
+            t = full_hi
+        while True:
+            k = t & SM
+            if slots[k, 0] != t:
+                slots[k, 0] = t
+                slots[k, 1] = 0
+                slots[k, 2] = 0
+                slots[k, 3] = 0
+            if slots[k, 1] < XW and (not is_load or slots[k, 2] < LDPC) and (not is_store or slots[k, 3] < STPC):
+                break
+            t += 1
+            if t >= full_lo and t < full_hi:
+                t = full_hi
+        slots[k, 1] += 1
+        if is_load:
+            slots[k, 2] += 1
+        if is_store:
+            slots[k, 3] += 1
+        if slots[k, 1] >= XW:
+            # Keep one run of completely full cycles so backlogged issue skips it in one step.
+            if t == full_hi:
+                full_hi = t + 1
+            elif t == full_lo - 1:
+                full_lo = t
+            elif t > full_hi:
+                full_lo = t
+                full_hi = t + 1
+            while True:
+                k2 = full_hi & SM
+                if slots[k2, 0] == full_hi and slots[k2, 1] >= XW:
+                    full_hi += 1
+                else:
+                    break
+        issue = t
+        sn = _heap_push(sheap, 0, sn, issue)
+
+        # ---- execute ----
+        if is_load:
+            comp = issue
+            a0 = issue + LAT_AGU
+            last = np.int64(-1)
+            for a in (sm0, sm1, sm2, sm3):
+                if a == 0:
+                    continue
+                hsf = (a >> 3) & SFM
+                if sfa[hsf] == a and sff[hsf] > issue:
+                    # An older store to this address is still in the store queue: forward its data.
+                    r = sfr[hsf]
+                    if issue > r:
+                        r = issue
+                    r += LAT_FWD
+                    S[S_FWD] += 1
+                else:
+                    ln = a >> 6
+                    if ln == last:
+                        r = a0 + L1D_LAT
+                    else:
+                        last = ln
+                        r = _access(L1D, ln, a0, True, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+                if r > comp:
+                    comp = r
+            S[S_LOAD_LAT] += comp - issue
+            S[S_LOADS] += 1
+        elif isb != 0:
+            comp = issue + LAT_BR
+        elif is_store:
+            comp = issue + LAT_ST
+        else:
+            comp = issue + LAT_ALU
+        st_done = np.int64(0)
+        if is_store:
+            S[S_STORES] += 1
+            for a in (dm0, dm1):
+                if a != 0:
+                    # Write-allocate: the store's line is fetched (RFO) once its address is known; the
+                    # store leaves the SQ after it retires and the line is present.
+                    r = _access(L1D, a >> 6, issue + LAT_ST, True, P, LV, Z, S, ctag, clru, cfill, cpf,
+                                mshr, open_row, bus)
+                    if r > st_done:
+                        st_done = r
+
+        # ---- retire: in order, retire_width per cycle ----
+        r = comp
+        if r_prev > r:
+            r = r_prev
+        t = ring[3, (g - RW) & M] + 1
+        if t > r:
+            r = t
+        ring[3, g & M] = r
+        r_prev = r
+
+        if d0 != 0 and d0 != REG_IP:
+            reg_ready[d0] = comp
+        if d1 != 0 and d1 != REG_IP:
+            reg_ready[d1] = comp
+        if is_load:
+            lqr[lqpos] = r
+            lqpos += 1
+            if lqpos == LQ:
+                lqpos = 0
+        if is_store:
+            free = r if r > st_done else st_done
+            sqr[sqpos] = free
+            sqpos += 1
+            if sqpos == SQ:
+                sqpos = 0
+            for a in (dm0, dm1):
+                if a != 0:
+                    hsf = (a >> 3) & SFM
+                    sfa[hsf] = a
+                    sfr[hsf] = comp
+                    sff[hsf] = free
+
+        prev_taken = 0
+        if isb != 0:
+            S[S_BRANCHES] += 1
+            btype = _classify(isb, d0, d1, s0, s1, s2, s3)
+            _branch(ip, taken, btype, comp, dd, True, P, Z, S, bim, gsh, pw, pfold, plen, hist,
+                    btb_tag, btb_tgt, ras)
+            if taken:
+                prev_taken = 1
+        g += 1
+        S[S_INSTR] += 1
+
+    Z[Z_G] = g
+    Z[Z_F_PREV] = f_prev
+    Z[Z_D_PREV] = d_prev
+    Z[Z_P_PREV] = p_prev
+    Z[Z_R_PREV] = r_prev
+    Z[Z_PREV_TAKEN] = prev_taken
+    Z[Z_SCHED_N] = sn
+    Z[Z_LQ_POS] = lqpos
+    Z[Z_SQ_POS] = sqpos
+    Z[Z_FULL_LO] = full_lo
+    Z[Z_FULL_HI] = full_hi

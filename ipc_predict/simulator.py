@@ -1,0 +1,345 @@
+"""Trace-driven out-of-order core simulator (ChampSim traces in, IPC and per-level MPKI out).
+
+The model computes, for each instruction in program order, the cycle it is fetched, decoded,
+dispatched, issued, completed and retired, from:
+
+- in-order stage widths (an instruction cannot pass a stage in the same cycle as the one `width`
+  places ahead of it) and buffer sizes (instruction i cannot dispatch before i - ROB retired, a load
+  before the load `lq_size` earlier retired, a store before the SQ entry `sq_size` stores earlier
+  drained; the scheduler is an exact occupancy count: a heap of the issue cycles of those waiting);
+- register dependences (perfect renaming: a source is ready when its last writer completes) and
+  store-to-load forwarding from in-flight stores to the same address;
+- issue slots per cycle (execute width, loads and stores per cycle), booked in a table by cycle so
+  that a young independent instruction can issue before an old stalled one;
+- a non-inclusive set-associative LRU hierarchy (L1I, L1D → L2 → LLC → DRAM) with per-level MSHR
+  limits, in-flight lines (a hit on a line still being filled waits for it), optional next-line
+  prefetchers, and DRAM with an open-row buffer per bank and a bandwidth-limited data bus;
+- branch prediction (bimodal, gshare or hashed perceptron; BTB; return address stack): a
+  mispredicted branch stops fetch until it resolves plus `mispredict_penalty`; a direct branch
+  missing from the BTB redirects fetch from decode.
+
+Wrong-path instructions are not simulated. See docs/simulator.md for the assumptions and numbers.
+
+    from ipc_predict.simulator import simulate, Simulator
+    res = simulate("trace.champsimtrace.xz", warmup=10_000_000, instructions=50_000_000)
+    res.ipc, res.mpki["LLC"], res.to_dict()
+
+    sim = Simulator(CoreConfig.default())   # slice by slice, state kept between calls
+    sim.warm(chunk0)                        # functional warming: caches, prefetchers, predictors
+    slice_stats = sim.run(chunk1)           # detailed; returns this slice's SimResult
+    total = sim.result()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from ipc_predict import sim_kernel as K
+from ipc_predict.config import CACHE_LEVELS, CoreConfig
+from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
+
+LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
+STALL_NAMES = K.STALL_NAMES
+
+
+@dataclass(frozen=True)
+class SimResult:
+    """Statistics of a detailed simulation (or of one slice of it).
+
+    `mpki`: demand misses per 1000 instructions per level (L1I, L1D, L2, LLC; prefetches excluded).
+    `branch_mpki`: mispredicted branches (direction, indirect target or return) per 1000 instructions.
+    `stalls`: cycles attributed to what held back dispatch — 'base' is dispatching at full width,
+    the others name the limit that delayed it; together they add up to about `cycles`.
+    `events`: raw counts (loads, stores, branches, accesses and misses per level, DRAM row hits, ...).
+    `seconds`: wall-clock time spent; `warmup_instructions`: records used for functional warming.
+    """
+
+    instructions: int
+    cycles: int
+    ipc: float
+    mpki: dict[str, float]
+    branch_mpki: float
+    stalls: dict[str, int]
+    events: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    warmup_instructions: int = 0
+
+    @property
+    def mips(self) -> float:
+        """Simulated instructions (warm-up and detailed) per wall-clock second, in millions."""
+        return (self.instructions + self.warmup_instructions) / self.seconds / 1e6 if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["mips"] = self.mips
+        return d
+
+
+def _pow2_at_least(n: int) -> int:
+    return 1 << max(0, (int(n) - 1).bit_length())
+
+
+def _perceptron_lengths(tables: int, longest: int) -> np.ndarray:
+    """History lengths of the perceptron tables: 0 for the bias table, then geometric up to `longest`."""
+    lengths = [0]
+    k = tables - 1
+    for t in range(k):
+        want = round(longest ** (t / (k - 1))) if k > 1 else longest
+        lengths.append(max(want, lengths[-1] + 1))
+    return np.array(lengths, dtype=np.int64)
+
+
+class Simulator:
+    """A simulated core whose state (pipeline timestamps, caches, predictors) persists across calls.
+
+    Feed consecutive chunks of one trace: `warm(records)` for functional warming (no timing, no
+    statistics), `run(records)` for detailed simulation (returns that chunk's `SimResult`);
+    `result()` gives the totals since construction or `reset_stats()`.
+    """
+
+    def __init__(self, config: CoreConfig | None = None):
+        self.config = config or CoreConfig.default()
+        self._build()
+        self._stats_base = self._S.copy()
+        self._cycle_base = 0
+        self._seconds = 0.0
+        self._warm_instructions = 0
+
+    # ----- state ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        c = self.config
+        core, lat, bp, dram = c.core, c.latency, c.branch_predictor, c.dram
+        ring = _pow2_at_least(max(core.rob_size, core.ifetch_buffer, core.decode_buffer, core.fetch_width,
+                                  core.decode_width, core.dispatch_width, core.retire_width) + 1)
+        dc = c.dram_cycles()
+        P = np.zeros(K.N_PARAMS, dtype=np.int64)
+        P[K.P_FW], P[K.P_DW], P[K.P_PW] = core.fetch_width, core.decode_width, core.dispatch_width
+        P[K.P_XW], P[K.P_RW] = core.execute_width, core.retire_width
+        P[K.P_ROB], P[K.P_LQ], P[K.P_SQ], P[K.P_SCHED] = core.rob_size, core.lq_size, core.sq_size, core.scheduler_size
+        P[K.P_LDPC], P[K.P_STPC] = core.loads_per_cycle, core.stores_per_cycle
+        P[K.P_IFB], P[K.P_DB] = core.ifetch_buffer, core.decode_buffer
+        P[K.P_DECL], P[K.P_DISPL], P[K.P_SCHL] = core.decode_latency, core.dispatch_latency, core.schedule_latency
+        P[K.P_MPEN] = core.mispredict_penalty
+        P[K.P_TAKENBRK] = int(core.taken_branch_ends_fetch)
+        P[K.P_LAT_ALU], P[K.P_LAT_BR], P[K.P_LAT_AGU] = lat.alu, lat.branch, lat.load_agu
+        P[K.P_LAT_ST], P[K.P_LAT_FWD] = lat.store, lat.store_forward
+        P[K.P_BP_KIND] = ("bimodal", "gshare", "perceptron").index(bp.kind)
+        P[K.P_BIM_MASK] = bp.bimodal_entries - 1
+        P[K.P_GS_MASK] = bp.gshare_entries - 1
+        P[K.P_GS_HMASK] = (1 << bp.gshare_history) - 1
+        P[K.P_PC_T] = bp.perceptron_tables
+        P[K.P_PC_MASK] = bp.perceptron_entries - 1
+        P[K.P_PC_BITS] = max(1, int(math.log2(bp.perceptron_entries)))
+        P[K.P_BTB_MASK] = bp.btb_entries - 1
+        P[K.P_RAS_N] = bp.ras_entries
+        P[K.P_DR_TCAS] = dc["tcas"]
+        P[K.P_DR_RMISS] = dc["row_miss"]
+        P[K.P_DR_RCLOSED] = dc["trcd"] + dc["tcas"]
+        P[K.P_DR_BURST] = dc["burst"]
+        P[K.P_DR_CH], P[K.P_DR_BANKS] = dram.channels, dram.banks
+        P[K.P_DR_ROWSHIFT] = int(math.log2(dram.row_kib * 1024 // 64))
+        P[K.P_RING_MASK] = ring - 1
+        slots = 1 << 16
+        P[K.P_SLOT_MASK] = slots - 1
+        bus_slots = 1 << 14
+        P[K.P_BUS_MASK] = bus_slots - 1
+        sf = 4096
+        P[K.P_SF_MASK] = sf - 1
+        self._P = P
+
+        LV = np.zeros((4, K.N_LV), dtype=np.int64)
+        nxt = {0: K.L2, 1: K.L2, 2: K.LLC, 3: K.DRAM}
+        base = mbase = 0
+        for i, name in enumerate(CACHE_LEVELS):
+            cc = getattr(c, name)
+            LV[i, K.LV_BASE] = base
+            LV[i, K.LV_SMASK] = cc.sets - 1
+            LV[i, K.LV_WAYS] = cc.ways
+            LV[i, K.LV_LAT] = cc.latency
+            LV[i, K.LV_MSHRS] = cc.mshrs
+            LV[i, K.LV_MBASE] = mbase
+            LV[i, K.LV_PF] = int(cc.prefetcher == "next_line")
+            LV[i, K.LV_NEXT] = nxt[i]
+            base += cc.sets * cc.ways
+            mbase += cc.mshrs
+        self._LV = LV
+
+        Z = np.zeros(K.N_Z, dtype=np.int64)
+        Z[K.Z_ILINE] = -1
+        Z[K.Z_THETA] = int(1.93 * bp.perceptron_tables + 14)
+        self._Z = Z
+        self._S = np.zeros(K.N_STATS, dtype=np.int64)
+        # Timing state.
+        self._ring = np.zeros((4, ring), dtype=np.int64)
+        self._lqr = np.zeros(core.lq_size, dtype=np.int64)
+        self._sqr = np.zeros(core.sq_size, dtype=np.int64)
+        self._sheap = np.zeros(core.scheduler_size + 1, dtype=np.int64)
+        self._slots = np.zeros((slots, 4), dtype=np.int64)
+        self._slots[:, 0] = -1
+        self._reg_ready = np.zeros(256, dtype=np.int64)
+        self._sfa = np.zeros(sf, dtype=np.int64)
+        self._sfr = np.zeros(sf, dtype=np.int64)
+        self._sff = np.zeros(sf, dtype=np.int64)
+        # Caches and memory.
+        self._ctag = np.zeros(base, dtype=np.int64)
+        self._clru = np.zeros(base, dtype=np.int64)
+        self._cfill = np.zeros(base, dtype=np.int64)
+        self._cpf = np.zeros(base, dtype=np.uint8)
+        self._mshr = np.zeros(mbase, dtype=np.int64)
+        self._open_row = np.full(dram.channels * dram.banks, -1, dtype=np.int64)
+        self._bus = np.full(dram.channels * bus_slots, -1, dtype=np.int64)
+        # Branch prediction.
+        self._bim = np.full(bp.bimodal_entries, 1, dtype=np.int8)
+        self._gsh = np.full(bp.gshare_entries, 1, dtype=np.int8)
+        self._pw = np.zeros(bp.perceptron_tables * bp.perceptron_entries, dtype=np.int16)
+        self._pfold = np.zeros(bp.perceptron_tables, dtype=np.int64)
+        self._plen = _perceptron_lengths(bp.perceptron_tables, bp.perceptron_history)
+        self._hist = np.zeros(K.HIST_MASK + 1, dtype=np.int64)
+        self._btb_tag = np.full(bp.btb_entries, -1, dtype=np.int64)
+        self._btb_tgt = np.zeros(bp.btb_entries, dtype=np.int64)
+        self._ras = np.zeros(bp.ras_entries, dtype=np.int64)
+
+    @staticmethod
+    def _words(records: np.ndarray) -> np.ndarray:
+        arr = np.asarray(records)
+        if arr.dtype != TRACE_DTYPE:
+            raise TypeError(f"expected records of TRACE_DTYPE, got {arr.dtype}")
+        arr = np.ascontiguousarray(arr.reshape(-1))
+        return arr.view("<u8").reshape(-1, 8)
+
+    # ----- driving ----------------------------------------------------------------------------------
+    def warm(self, records: np.ndarray) -> None:
+        """Functional warming: caches, prefetchers, branch predictor, BTB and RAS see `records`
+        in order; no time passes and nothing is counted."""
+        U = self._words(records)
+        if U.shape[0] == 0:
+            return
+        t0 = time.perf_counter()
+        K.run_functional(U, self._P, self._LV, self._Z, self._S, self._ctag, self._clru, self._cfill,
+                         self._cpf, self._mshr, self._open_row, self._bus, self._bim, self._gsh, self._pw,
+                         self._pfold, self._plen, self._hist, self._btb_tag, self._btb_tgt, self._ras)
+        self._seconds += time.perf_counter() - t0
+        self._warm_instructions += U.shape[0]
+
+    def run(self, records: np.ndarray) -> SimResult:
+        """Simulate `records` in detail, continuing from the current state; returns their statistics."""
+        U = self._words(records)
+        before = self._S.copy()
+        cycles_before = int(self._Z[K.Z_R_PREV])
+        t0 = time.perf_counter()
+        if U.shape[0]:
+            K.run_timing(U, self._P, self._LV, self._Z, self._S, self._ring, self._lqr, self._sqr,
+                         self._sheap, self._slots, self._reg_ready, self._sfa, self._sfr, self._sff,
+                         self._ctag, self._clru, self._cfill, self._cpf, self._mshr, self._open_row, self._bus,
+                         self._bim, self._gsh, self._pw, self._pfold, self._plen, self._hist,
+                         self._btb_tag, self._btb_tgt, self._ras)
+        dt = time.perf_counter() - t0
+        self._seconds += dt
+        return self._make_result(self._S - before, int(self._Z[K.Z_R_PREV]) - cycles_before, dt, 0)
+
+    def result(self) -> SimResult:
+        """Detailed statistics since construction or the last `reset_stats()`."""
+        return self._make_result(self._S - self._stats_base, int(self._Z[K.Z_R_PREV]) - self._cycle_base,
+                                 self._seconds, self._warm_instructions)
+
+    def reset_stats(self) -> None:
+        """Start counting afresh (the machine state is kept)."""
+        self._stats_base = self._S.copy()
+        self._cycle_base = int(self._Z[K.Z_R_PREV])
+        self._seconds = 0.0
+        self._warm_instructions = 0
+
+    @property
+    def cycle(self) -> int:
+        """Retire cycle of the last simulated instruction."""
+        return int(self._Z[K.Z_R_PREV])
+
+    # ----- statistics ------------------------------------------------------------------------------
+    def _make_result(self, S: np.ndarray, cycles: int, seconds: float, warm: int) -> SimResult:
+        n = int(S[K.S_INSTR])
+        per_k = 1000.0 / n if n else 0.0
+        mpki = {name: float(S[K.S_MISS + i]) * per_k for i, name in enumerate(LEVEL_NAMES)}
+        stalls = {name: int(S[K.S_STALL + i]) for i, name in enumerate(STALL_NAMES)}
+        events = {
+            "loads": int(S[K.S_LOADS]),
+            "stores": int(S[K.S_STORES]),
+            "branches": int(S[K.S_BRANCHES]),
+            "branch_mispredicts": int(S[K.S_MISPRED]),
+            "btb_misses": int(S[K.S_BTB_MISS]),
+            "store_forwards": int(S[K.S_FWD]),
+            "load_latency_cycles": int(S[K.S_LOAD_LAT]),
+            "dram_requests": int(S[K.S_DRAM_REQ]),
+            "dram_row_hits": int(S[K.S_DRAM_ROWHIT]),
+        }
+        for i, name in enumerate(LEVEL_NAMES):
+            events[f"{name}_accesses"] = int(S[K.S_ACC + i])
+            events[f"{name}_misses"] = int(S[K.S_MISS + i])
+            events[f"{name}_prefetch_fills"] = int(S[K.S_PF_FILL + i])
+            events[f"{name}_prefetch_useful"] = int(S[K.S_PF_USEFUL + i])
+        return SimResult(
+            instructions=n,
+            cycles=int(cycles),
+            ipc=n / cycles if cycles > 0 else 0.0,
+            mpki=mpki,
+            branch_mpki=float(S[K.S_MISPRED]) * per_k,
+            stalls=stalls,
+            events=events,
+            seconds=float(seconds),
+            warmup_instructions=int(warm),
+        )
+
+
+def _split(chunks: Iterable[np.ndarray], warmup: int) -> Iterator[tuple[bool, np.ndarray]]:
+    """(is_warmup, records) pieces: the first `warmup` records are warm-up."""
+    left = warmup
+    for chunk in chunks:
+        if left > 0:
+            if chunk.shape[0] <= left:
+                left -= chunk.shape[0]
+                yield True, chunk
+                continue
+            yield True, chunk[:left]
+            chunk = chunk[left:]
+            left = 0
+        yield False, chunk
+
+
+def simulate(
+    trace: str | os.PathLike | np.ndarray,
+    config: CoreConfig | None = None,
+    *,
+    warmup: int = 0,
+    instructions: int | None = None,
+    chunk_records: int = DEFAULT_CHUNK_RECORDS,
+) -> SimResult:
+    """Simulate a trace file (raw/.xz/.gz) or an array of records.
+
+    The first `warmup` records warm caches and predictors functionally; the next `instructions`
+    records (all remaining ones if None) are simulated in detail. A file is streamed chunk by chunk
+    (decompression runs on a background thread), so its size does not matter.
+    `seconds` in the result is the wall-clock time of the whole call.
+    """
+    if warmup < 0 or (instructions is not None and instructions < 0):
+        raise ValueError("warmup and instructions must be >= 0")
+    t0 = time.perf_counter()
+    sim = Simulator(config)
+    limit = None if instructions is None else warmup + instructions
+    if isinstance(trace, np.ndarray):
+        recs = trace if limit is None else trace[:limit]
+        chunks: Iterable[np.ndarray] = (recs[i:i + chunk_records] for i in range(0, len(recs), chunk_records))
+    else:
+        chunks = prefetch_chunks(read_trace_chunks(trace, chunk_records, max_records=limit))
+    for is_warm, piece in _split(chunks, warmup):
+        if is_warm:
+            sim.warm(piece)
+        else:
+            sim.run(piece)
+    res = sim.result()
+    return dataclasses.replace(res, seconds=time.perf_counter() - t0)
