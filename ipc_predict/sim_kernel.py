@@ -7,6 +7,11 @@ fixed by the index constants below. Records arrive as a (n, 8) view of uint64 wo
 ChampSim records: word 0 = ip; word 1 = is_branch (byte 0), branch_taken (1), destination registers
 (2-3), source registers (4-7); words 2-3 = destination memory; words 4-7 = source memory.
 
+State is packed into few arrays (C: cache tags/LRU/fill/prefetch bits; MEM: MSHR heaps, open rows,
+DRAM bus slots; BPS: predictor tables, BTB, RAS) because every array passed to a helper that LLVM does
+not inline costs reference-count updates on each call (~100 ns for a dozen arrays, more than the work).
+For the same reason the common L1 hit is handled inline in the main loops.
+
 All times are int64 core cycles. Instructions are processed once, in program order; each gets a fetch,
 decode, dispatch, issue, complete and retire cycle computed from its predecessors' (ring buffers of
 recent ones), from the registers it reads (last-writer completion times) and from the shared
@@ -24,7 +29,12 @@ from numba import njit
  P_LAT_ALU, P_LAT_BR, P_LAT_AGU, P_LAT_ST, P_LAT_FWD,
  P_BP_KIND, P_BIM_MASK, P_GS_MASK, P_GS_HMASK, P_PC_T, P_PC_MASK, P_PC_BITS, P_BTB_MASK, P_RAS_N,
  P_DR_TCAS, P_DR_RMISS, P_DR_RCLOSED, P_DR_BURST, P_DR_CH, P_DR_BANKS, P_DR_ROWSHIFT,
- P_RING_MASK, P_SLOT_MASK, P_BUS_MASK, P_SF_MASK, N_PARAMS) = range(44)
+ P_RING_MASK, P_SLOT_MASK, P_BUS_MASK, P_SF_MASK,
+ P_OFF_ROW, P_OFF_BUS, P_OFF_BIM, P_OFF_GSH, P_OFF_PW, P_OFF_PFOLD, P_OFF_PLEN, P_OFF_HIST,
+ P_OFF_BTBT, P_OFF_BTBG, P_OFF_RAS, N_PARAMS) = range(55)
+
+# Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
+C_TAG, C_LRU, C_FILL, C_PF = 0, 1, 2, 3
 
 # ----- per cache level table LV[level, field]; levels 0 L1I, 1 L1D, 2 L2, 3 LLC; 4 means DRAM -------
 (LV_BASE, LV_SMASK, LV_WAYS, LV_LAT, LV_MSHRS, LV_MBASE, LV_PF, LV_NEXT, N_LV) = range(9)
@@ -102,7 +112,7 @@ def _heap_pop(h, base, n):
 # ----- memory hierarchy -----------------------------------------------------------------------------
 
 @njit(cache=True)
-def _mshr_wait(lvl, tt, LV, Z, mshr):
+def _mshr_wait(lvl, tt, LV, Z, mshr):  # mshr: the MEM array (heaps at LV_MBASE)
     """Earliest time >= tt at which level `lvl` has a free MSHR (the oldest outstanding fill frees one)."""
     base = LV[lvl, LV_MBASE]
     n = Z[Z_MSHR_N + lvl]
@@ -116,7 +126,7 @@ def _mshr_wait(lvl, tt, LV, Z, mshr):
 
 
 @njit(cache=True)
-def _dram(line, tt, timing, P, S, open_row, bus):
+def _dram(line, tt, timing, P, S, MEM):
     """Serve a line from DRAM: open-row latency per bank, then the first free transfer slot on the
     line's channel (slots are `burst` cycles long, so bandwidth = one line per burst per channel)."""
     nch = P[P_DR_CH]
@@ -124,8 +134,8 @@ def _dram(line, tt, timing, P, S, open_row, bus):
     ch = line % nch
     rowg = (line // nch) >> P[P_DR_ROWSHIFT]
     bank = (rowg ^ (rowg >> 7)) % nbank
-    b = ch * nbank + bank
-    cur = open_row[b]
+    b = P[P_OFF_ROW] + ch * nbank + bank
+    cur = MEM[b]
     if cur == rowg:
         lat = P[P_DR_TCAS]
         if timing:
@@ -134,113 +144,122 @@ def _dram(line, tt, timing, P, S, open_row, bus):
         lat = P[P_DR_RCLOSED]
     else:
         lat = P[P_DR_RMISS]
-    open_row[b] = rowg
+    MEM[b] = rowg
     if not timing:
         return 0
     S[S_DRAM_REQ] += 1
     burst = P[P_DR_BURST]
     s = (tt + lat + burst - 1) // burst
     mask = P[P_BUS_MASK]
-    base = ch * (mask + 1)
+    base = P[P_OFF_BUS] + ch * (mask + 1)
     while True:
         k = base + (s & mask)
-        if bus[k] != s:
-            bus[k] = s
+        if MEM[k] != s:
+            MEM[k] = s
             break
         s += 1
     return (s + 1) * burst
 
 
 @njit(cache=True)
-def _walk(lvl0, line, t, is_pf, timing, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus):
-    """Look `line` up from level `lvl0` down to DRAM; fill every level that missed.
-
-    Returns (ready cycle, bit mask of levels whose next-line prefetcher should fire). A line found
-    while still in flight is a hit that waits for its fill. Demand statistics only when `timing`.
-    """
-    key = line + 1  # 0 marks an invalid way
-    lvl = lvl0
-    tt = t
-    missmask = 0
-    trig = 0
-    ready = 0
-    while lvl < DRAM:
-        ways = LV[lvl, LV_WAYS]
-        row = LV[lvl, LV_BASE] + (line & LV[lvl, LV_SMASK]) * ways
-        hit = -1
-        for w in range(ways):
-            if ctag[row + w] == key:
-                hit = row + w
-                break
-        clock = Z[Z_CLOCK] + 1
-        Z[Z_CLOCK] = clock
-        if timing and not is_pf:
-            S[S_ACC + lvl] += 1
-        if hit >= 0:
-            clru[hit] = clock
-            if timing:
-                ready = tt + LV[lvl, LV_LAT]
-                if cfill[hit] > ready:
-                    ready = cfill[hit]
-            if cpf[hit] != 0 and not is_pf:
-                cpf[hit] = 0
-                if timing:
-                    S[S_PF_USEFUL + lvl] += 1
-                if LV[lvl, LV_PF] != 0:
-                    trig |= 1 << lvl
-            break
-        if timing:
-            if is_pf:
-                S[S_PF_FILL + lvl] += 1
-            else:
-                S[S_MISS + lvl] += 1
-        if LV[lvl, LV_PF] != 0 and not is_pf:
-            trig |= 1 << lvl
-        if timing:
-            tt = _mshr_wait(lvl, tt, LV, Z, mshr)
-        missmask |= 1 << lvl
-        tt += LV[lvl, LV_LAT]
-        lvl = LV[lvl, LV_NEXT]
-    if lvl >= DRAM:
-        ready = _dram(line, tt, timing, P, S, open_row, bus)
-    if missmask != 0:
-        clock = Z[Z_CLOCK]
-        for lv in range(4):
-            if (missmask >> lv) & 1:
-                ways = LV[lv, LV_WAYS]
-                row = LV[lv, LV_BASE] + (line & LV[lv, LV_SMASK]) * ways
-                victim = row
-                best = clru[row]
-                for w in range(ways):
-                    j = row + w
-                    if ctag[j] == 0:
-                        victim = j
-                        break
-                    if clru[j] < best:
-                        best = clru[j]
-                        victim = j
-                ctag[victim] = key
-                clru[victim] = clock
-                cfill[victim] = ready
-                cpf[victim] = 1 if is_pf else 0
-                if timing:
-                    base = LV[lv, LV_MBASE]
-                    n = Z[Z_MSHR_N + lv]
-                    if n < LV[lv, LV_MSHRS]:
-                        Z[Z_MSHR_N + lv] = _heap_push(mshr, base, n, ready)
-    return ready, trig
-
-
-@njit(cache=True)
-def _access(lvl, line, t, timing, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus):
+def _access(lvl, line, t, timing, P, LV, Z, S, C, MEM):
     """Demand access at cache level `lvl` (L1I or L1D) at cycle t; returns the cycle the data is ready.
-    Fires next-line prefetches (tagged: on a miss, or on the first hit to a prefetched line)."""
-    ready, trig = _walk(lvl, line, t, False, timing, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
-    if trig != 0:
-        for lv in range(4):
-            if (trig >> lv) & 1:
-                _walk(lv, line + 1, t, True, timing, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
-    return ready
+
+    The line is looked up from `lvl` down to DRAM and filled into every level that missed. A line found
+    while still in flight is a hit that waits for its fill. Next-line prefetchers are tagged: a level
+    whose prefetcher is on fetches line+1 into itself on a demand miss, or on the first demand hit to
+    a line it prefetched; those prefetches run as further passes of the same loop (one function, so
+    no nested calls on the miss path). Statistics are counted only when `timing`.
+    """
+    demand_ready = 0
+    pending = 0      # levels whose prefetcher fired, still to run
+    cur_lvl = lvl
+    cur_line = line
+    is_pf = False
+    while True:
+        key = cur_line + 1  # 0 marks an invalid way
+        lv_ = cur_lvl
+        tt = t
+        missmask = 0
+        trig = 0
+        ready = 0
+        while lv_ < DRAM:
+            ways = LV[lv_, LV_WAYS]
+            row = LV[lv_, LV_BASE] + (cur_line & LV[lv_, LV_SMASK]) * ways
+            hit = -1
+            for w in range(ways):
+                if C[C_TAG, row + w] == key:
+                    hit = row + w
+                    break
+            clock = Z[Z_CLOCK] + 1
+            Z[Z_CLOCK] = clock
+            if timing and not is_pf:
+                S[S_ACC + lv_] += 1
+            if hit >= 0:
+                C[C_LRU, hit] = clock
+                if timing:
+                    ready = tt + LV[lv_, LV_LAT]
+                    if C[C_FILL, hit] > ready:
+                        ready = C[C_FILL, hit]
+                if C[C_PF, hit] != 0 and not is_pf:
+                    C[C_PF, hit] = 0
+                    if timing:
+                        S[S_PF_USEFUL + lv_] += 1
+                    if LV[lv_, LV_PF] != 0:
+                        trig |= 1 << lv_
+                break
+            if timing:
+                if is_pf:
+                    S[S_PF_FILL + lv_] += 1
+                else:
+                    S[S_MISS + lv_] += 1
+            if LV[lv_, LV_PF] != 0 and not is_pf:
+                trig |= 1 << lv_
+            if timing:
+                tt = _mshr_wait(lv_, tt, LV, Z, MEM)
+            missmask |= 1 << lv_
+            tt += LV[lv_, LV_LAT]
+            lv_ = LV[lv_, LV_NEXT]
+        if lv_ >= DRAM:
+            ready = _dram(cur_line, tt, timing, P, S, MEM)
+        if missmask != 0:
+            clock = Z[Z_CLOCK]
+            for lv in range(4):
+                if (missmask >> lv) & 1:
+                    ways = LV[lv, LV_WAYS]
+                    row = LV[lv, LV_BASE] + (cur_line & LV[lv, LV_SMASK]) * ways
+                    victim = row
+                    best = C[C_LRU, row]
+                    for w in range(ways):
+                        j = row + w
+                        if C[C_TAG, j] == 0:
+                            victim = j
+                            break
+                        if C[C_LRU, j] < best:
+                            best = C[C_LRU, j]
+                            victim = j
+                    C[C_TAG, victim] = key
+                    C[C_LRU, victim] = clock
+                    C[C_FILL, victim] = ready
+                    C[C_PF, victim] = 1 if is_pf else 0
+                    if timing:
+                        base = LV[lv, LV_MBASE]
+                        n = Z[Z_MSHR_N + lv]
+                        if n < LV[lv, LV_MSHRS]:
+                            Z[Z_MSHR_N + lv] = _heap_push(MEM, base, n, ready)
+        if not is_pf:
+            demand_ready = ready
+            pending = trig
+        if pending == 0:
+            return demand_ready
+        # Next prefetch: line + 1 into the lowest level whose prefetcher fired.
+        nxt = 0
+        while not (pending >> nxt) & 1:
+            nxt += 1
+        pending &= ~(1 << nxt)
+        cur_lvl = nxt
+        cur_line = line + 1
+        is_pf = True
 
 
 # ----- branch prediction ----------------------------------------------------------------------------
@@ -283,47 +302,51 @@ def _ip_hash(ip):
 
 
 @njit(cache=True)
-def _predict_update(ip, taken, P, Z, bim, gsh, pw, pfold, plen, hist):
+def _predict_update(ip, taken, P, Z, BPS):
     """Predict the direction of a conditional branch, then train on the outcome; returns the prediction."""
     kind = P[P_BP_KIND]
     h = _ip_hash(ip)
     if kind == 0:  # bimodal: 2-bit counters indexed by ip
-        idx = h & P[P_BIM_MASK]
-        c = bim[idx]
+        idx = P[P_OFF_BIM] + (h & P[P_BIM_MASK])
+        c = BPS[idx]
         pred = c >= 2
         if taken:
             if c < 3:
-                bim[idx] = c + 1
+                BPS[idx] = c + 1
         elif c > 0:
-            bim[idx] = c - 1
+            BPS[idx] = c - 1
     elif kind == 1:  # gshare: 2-bit counters indexed by ip XOR global history
-        idx = (h ^ (Z[Z_GHIST] & P[P_GS_HMASK])) & P[P_GS_MASK]
-        c = gsh[idx]
+        idx = P[P_OFF_GSH] + ((h ^ (Z[Z_GHIST] & P[P_GS_HMASK])) & P[P_GS_MASK])
+        c = BPS[idx]
         pred = c >= 2
         if taken:
             if c < 3:
-                gsh[idx] = c + 1
+                BPS[idx] = c + 1
         elif c > 0:
-            gsh[idx] = c - 1
+            BPS[idx] = c - 1
     else:  # hashed perceptron: sum of one weight per table, each indexed by ip XOR folded history
         ntab = P[P_PC_T]
         mask = P[P_PC_MASK]
         ent = mask + 1
+        pw = P[P_OFF_PW]
+        pfold = P[P_OFF_PFOLD]
+        plen = P[P_OFF_PLEN]
+        hist = P[P_OFF_HIST]
         total = 0
         for t in range(ntab):
-            total += pw[t * ent + ((h ^ pfold[t]) & mask)]
+            total += BPS[pw + t * ent + ((h ^ BPS[pfold + t]) & mask)]
         pred = total >= 0
         theta = Z[Z_THETA]
         mag = total if total >= 0 else -total
         if pred != taken or mag <= theta:
             for t in range(ntab):
-                j = t * ent + ((h ^ pfold[t]) & mask)
-                w = pw[j]
+                j = pw + t * ent + ((h ^ BPS[pfold + t]) & mask)
+                w = BPS[j]
                 if taken:
                     if w < 127:
-                        pw[j] = w + 1
+                        BPS[j] = w + 1
                 elif w > -128:
-                    pw[j] = w - 1
+                    BPS[j] = w - 1
         # Adaptive training threshold (raise it while mispredicting, lower it while only training).
         if pred != taken:
             Z[Z_TC] += 1
@@ -340,21 +363,21 @@ def _predict_update(ip, taken, P, Z, bim, gsh, pw, pfold, plen, hist):
         pos = Z[Z_HPOS] + 1
         Z[Z_HPOS] = pos
         bit = 1 if taken else 0
-        hist[pos & HIST_MASK] = bit
+        BPS[hist + (pos & HIST_MASK)] = bit
         width = P[P_PC_BITS]
         for t in range(1, ntab):
-            length = plen[t]
-            old = hist[(pos - length) & HIST_MASK]
-            f = (pfold[t] << 1) | bit
+            length = BPS[plen + t]
+            old = BPS[hist + ((pos - length) & HIST_MASK)]
+            f = (BPS[pfold + t] << 1) | bit
             f ^= old << (length % width)
             f ^= f >> width
-            pfold[t] = f & mask
+            BPS[pfold + t] = f & mask
     Z[Z_GHIST] = ((Z[Z_GHIST] << 1) | (1 if taken else 0)) & 0x3FFFFFFFFFFFFFFF
     return pred
 
 
 @njit(cache=True)
-def _check_target(actual, timing, P, Z, S, btb_tag, btb_tgt):
+def _check_target(actual, timing, P, Z, S, BPS):
     """Verify the previous taken branch's predicted target against the next record's ip."""
     kind = Z[Z_PB_KIND]
     Z[Z_PB_KIND] = PB_NONE
@@ -368,8 +391,8 @@ def _check_target(actual, timing, P, Z, S, btb_tag, btb_tgt):
         ok = tgt == actual
         bip = Z[Z_PB_IP]
         idx = _ip_hash(bip) & P[P_BTB_MASK]
-        btb_tag[idx] = bip
-        btb_tgt[idx] = actual
+        BPS[P[P_OFF_BTBG] + idx] = bip
+        BPS[P[P_OFF_BTBT] + idx] = actual
     if ok or not timing or Z[Z_PB_MISSED] != 0:
         return
     if kind == PB_DIRECT:
@@ -388,13 +411,12 @@ def _check_target(actual, timing, P, Z, S, btb_tag, btb_tgt):
 
 
 @njit(cache=True)
-def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, bim, gsh, pw, pfold, plen, hist,
-            btb_tag, btb_tgt, ras):
+def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, BPS):
     """Predict and train on one branch; schedule the redirect of a mispredicted direction and leave
     the target check pending until the next record."""
     missed = 0
     if btype == BR_CONDITIONAL:
-        pred = _predict_update(ip, taken, P, Z, bim, gsh, pw, pfold, plen, hist)
+        pred = _predict_update(ip, taken, P, Z, BPS)
         if pred != taken:
             missed = 1
             if timing:
@@ -407,17 +429,17 @@ def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, bim, gsh, pw, pfold, p
         return
     if btype == BR_RETURN:
         top = Z[Z_RAS_TOP]
-        Z[Z_PB_TGT] = ras[top]
-        ras[top] = 0
+        Z[Z_PB_TGT] = BPS[P[P_OFF_RAS] + top]
+        BPS[P[P_OFF_RAS] + top] = 0
         Z[Z_RAS_TOP] = (top - 1) % P[P_RAS_N]
         Z[Z_PB_KIND] = PB_RETURN
     else:
         if btype == BR_DIRECT_CALL or btype == BR_INDIRECT_CALL:
             top = (Z[Z_RAS_TOP] + 1) % P[P_RAS_N]
-            ras[top] = ip
+            BPS[P[P_OFF_RAS] + top] = ip
             Z[Z_RAS_TOP] = top
         idx = _ip_hash(ip) & P[P_BTB_MASK]
-        Z[Z_PB_TGT] = btb_tgt[idx] if btb_tag[idx] == ip else -1
+        Z[Z_PB_TGT] = BPS[P[P_OFF_BTBT] + idx] if BPS[P[P_OFF_BTBG] + idx] == ip else -1
         if btype == BR_INDIRECT or btype == BR_INDIRECT_CALL:
             Z[Z_PB_KIND] = PB_INDIRECT
         else:
@@ -431,41 +453,75 @@ def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, bim, gsh, pw, pfold, p
 # ----- the two per-chunk loops ------------------------------------------------------------------------
 
 @njit(cache=True, nogil=True)
-def run_functional(U, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus,
-                   bim, gsh, pw, pfold, plen, hist, btb_tag, btb_tgt, ras):
+def run_functional(U, P, LV, Z, S, C, MEM, BPS):
     """Functional warming: update caches, prefetchers, predictors, BTB and RAS; no timing, no stats."""
     n = U.shape[0]
+    d_base = LV[L1D, LV_BASE]
+    d_mask = LV[L1D, LV_SMASK]
+    d_ways = LV[L1D, LV_WAYS]
     for i in range(n):
         ip = np.int64(U[i, 0])
         w1 = np.int64(U[i, 1])
         if Z[Z_PB_KIND] != PB_NONE:
-            _check_target(ip, False, P, Z, S, btb_tag, btb_tgt)
+            _check_target(ip, False, P, Z, S, BPS)
         line = ip >> 6
         if line != Z[Z_ILINE]:
             Z[Z_ILINE] = line
-            _access(L1I, line, 0, False, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+            _access(L1I, line, 0, False, P, LV, Z, S, C, MEM)
         last = np.int64(-1)
-        for k in range(4, 8):
+        for kk in range(6):
+            k = kk + 4 if kk < 4 else kk - 2  # loads (words 4-7) first, then stores (2-3), as in timing
             a = np.int64(U[i, k])
-            if a != 0 and (a >> 6) != last:
-                last = a >> 6
-                _access(L1D, last, 0, False, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
-        for k in range(2, 4):
-            a = np.int64(U[i, k])
-            if a != 0:
-                _access(L1D, a >> 6, 0, False, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+            if a == 0:
+                continue
+            ln = a >> 6
+            if k >= 4:  # source (load) addresses: one access per distinct line
+                if ln == last:
+                    continue
+                last = ln
+            # Inline L1D hit (see the module docstring); anything else takes the full path.
+            row = d_base + (ln & d_mask) * d_ways
+            hit = -1
+            for w in range(d_ways):
+                if C[C_TAG, row + w] == ln + 1:
+                    hit = row + w
+                    break
+            if hit >= 0 and C[C_PF, hit] == 0:
+                clock = Z[Z_CLOCK] + 1
+                Z[Z_CLOCK] = clock
+                C[C_LRU, hit] = clock
+            else:
+                _access(L1D, ln, 0, False, P, LV, Z, S, C, MEM)
         isb = w1 & 0xFF
         if isb != 0:
             btype = _classify(isb, (w1 >> 16) & 0xFF, (w1 >> 24) & 0xFF, (w1 >> 32) & 0xFF,
                               (w1 >> 40) & 0xFF, (w1 >> 48) & 0xFF, (w1 >> 56) & 0xFF)
-            _branch(ip, ((w1 >> 8) & 0xFF) != 0, btype, 0, 0, False, P, Z, S, bim, gsh, pw, pfold, plen,
-                    hist, btb_tag, btb_tgt, ras)
+            _branch(ip, ((w1 >> 8) & 0xFF) != 0, btype, 0, 0, False, P, Z, S, BPS)
+
+
+@njit(cache=True)
+def _l1d_load(ln, t, P, LV, Z, S, C, MEM):
+    """Demand access to the L1D at cycle t (inline hit path, full walk otherwise)."""
+    ways = LV[L1D, LV_WAYS]
+    row = LV[L1D, LV_BASE] + (ln & LV[L1D, LV_SMASK]) * ways
+    key = ln + 1
+    for w in range(ways):
+        j = row + w
+        if C[C_TAG, j] == key:
+            if C[C_PF, j] != 0:
+                break
+            clock = Z[Z_CLOCK] + 1
+            Z[Z_CLOCK] = clock
+            C[C_LRU, j] = clock
+            S[S_ACC + L1D] += 1
+            r = t + LV[L1D, LV_LAT]
+            f = C[C_FILL, j]
+            return r if r > f else f
+    return _access(L1D, ln, t, True, P, LV, Z, S, C, MEM)
 
 
 @njit(cache=True, nogil=True)
-def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr, sff,
-               ctag, clru, cfill, cpf, mshr, open_row, bus,
-               bim, gsh, pw, pfold, plen, hist, btb_tag, btb_tgt, ras):
+def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr, sff, C, MEM, BPS):
     """Detailed timing of one chunk of records, continuing from the state left by the previous one."""
     n = U.shape[0]
     M = P[P_RING_MASK]
@@ -529,7 +585,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
         is_store = (dm0 | dm1) != 0
 
         if Z[Z_PB_KIND] != PB_NONE:
-            _check_target(ip, True, P, Z, S, btb_tag, btb_tgt)
+            _check_target(ip, True, P, Z, S, BPS)
 
         # ---- fetch: in order, fetch_width per cycle, after redirects, behind the icache ----
         f = f_prev
@@ -550,7 +606,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
         line = ip >> 6
         if line != Z[Z_ILINE]:
             Z[Z_ILINE] = line
-            t = _access(L1I, line, f, True, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus) - L1I_LAT
+            t = _access(L1I, line, f, True, P, LV, Z, S, C, MEM) - L1I_LAT
             if t > f:
                 f = t
                 why = W_ICACHE
@@ -675,7 +731,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                         r = a0 + L1D_LAT
                     else:
                         last = ln
-                        r = _access(L1D, ln, a0, True, P, LV, Z, S, ctag, clru, cfill, cpf, mshr, open_row, bus)
+                        r = _l1d_load(ln, a0, P, LV, Z, S, C, MEM)
                 if r > comp:
                     comp = r
             S[S_LOAD_LAT] += comp - issue
@@ -693,8 +749,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                 if a != 0:
                     # Write-allocate: the store's line is fetched (RFO) once its address is known; the
                     # store leaves the SQ after it retires and the line is present.
-                    r = _access(L1D, a >> 6, issue + LAT_ST, True, P, LV, Z, S, ctag, clru, cfill, cpf,
-                                mshr, open_row, bus)
+                    r = _l1d_load(a >> 6, issue + LAT_ST, P, LV, Z, S, C, MEM)
                     if r > st_done:
                         st_done = r
 
@@ -734,8 +789,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
         if isb != 0:
             S[S_BRANCHES] += 1
             btype = _classify(isb, d0, d1, s0, s1, s2, s3)
-            _branch(ip, taken, btype, comp, dd, True, P, Z, S, bim, gsh, pw, pfold, plen, hist,
-                    btb_tag, btb_tgt, ras)
+            _branch(ip, taken, btype, comp, dd, True, P, Z, S, BPS)
             if taken:
                 prev_taken = 1
         g += 1

@@ -187,24 +187,36 @@ class Simulator:
         self._sfa = np.zeros(sf, dtype=np.int64)
         self._sfr = np.zeros(sf, dtype=np.int64)
         self._sff = np.zeros(sf, dtype=np.int64)
-        # Caches and memory.
-        self._ctag = np.zeros(base, dtype=np.int64)
-        self._clru = np.zeros(base, dtype=np.int64)
-        self._cfill = np.zeros(base, dtype=np.int64)
-        self._cpf = np.zeros(base, dtype=np.uint8)
-        self._mshr = np.zeros(mbase, dtype=np.int64)
-        self._open_row = np.full(dram.channels * dram.banks, -1, dtype=np.int64)
-        self._bus = np.full(dram.channels * bus_slots, -1, dtype=np.int64)
-        # Branch prediction.
-        self._bim = np.full(bp.bimodal_entries, 1, dtype=np.int8)
-        self._gsh = np.full(bp.gshare_entries, 1, dtype=np.int8)
-        self._pw = np.zeros(bp.perceptron_tables * bp.perceptron_entries, dtype=np.int16)
-        self._pfold = np.zeros(bp.perceptron_tables, dtype=np.int64)
-        self._plen = _perceptron_lengths(bp.perceptron_tables, bp.perceptron_history)
-        self._hist = np.zeros(K.HIST_MASK + 1, dtype=np.int64)
-        self._btb_tag = np.full(bp.btb_entries, -1, dtype=np.int64)
-        self._btb_tgt = np.zeros(bp.btb_entries, dtype=np.int64)
-        self._ras = np.zeros(bp.ras_entries, dtype=np.int64)
+        # Caches: one row each for tags, LRU stamps, fill cycles and prefetched bits.
+        self._C = np.zeros((4, base), dtype=np.int64)
+        # MSHR heaps, then open rows, then DRAM bus slots.
+        nrows = dram.channels * dram.banks
+        P[K.P_OFF_ROW] = mbase
+        P[K.P_OFF_BUS] = mbase + nrows
+        self._MEM = np.zeros(mbase + nrows + dram.channels * bus_slots, dtype=np.int64)
+        self._MEM[mbase:] = -1
+        # Branch prediction: bimodal and gshare counters (start weakly not-taken), perceptron weights,
+        # folded histories and history lengths, the history bit ring, BTB tags and targets, RAS.
+        parts = [
+            (K.P_OFF_BIM, bp.bimodal_entries, 1),
+            (K.P_OFF_GSH, bp.gshare_entries, 1),
+            (K.P_OFF_PW, bp.perceptron_tables * bp.perceptron_entries, 0),
+            (K.P_OFF_PFOLD, bp.perceptron_tables, 0),
+            (K.P_OFF_PLEN, bp.perceptron_tables, 0),
+            (K.P_OFF_HIST, K.HIST_MASK + 1, 0),
+            (K.P_OFF_BTBG, bp.btb_entries, -1),
+            (K.P_OFF_BTBT, bp.btb_entries, 0),
+            (K.P_OFF_RAS, bp.ras_entries, 0),
+        ]
+        BPS = np.zeros(sum(n for _, n, _ in parts), dtype=np.int64)
+        off = 0
+        for idx, n, init in parts:
+            P[idx] = off
+            BPS[off:off + n] = init
+            off += n
+        plen = _perceptron_lengths(bp.perceptron_tables, bp.perceptron_history)
+        BPS[P[K.P_OFF_PLEN]:P[K.P_OFF_PLEN] + len(plen)] = plen
+        self._BPS = BPS
 
     @staticmethod
     def _words(records: np.ndarray) -> np.ndarray:
@@ -222,9 +234,7 @@ class Simulator:
         if U.shape[0] == 0:
             return
         t0 = time.perf_counter()
-        K.run_functional(U, self._P, self._LV, self._Z, self._S, self._ctag, self._clru, self._cfill,
-                         self._cpf, self._mshr, self._open_row, self._bus, self._bim, self._gsh, self._pw,
-                         self._pfold, self._plen, self._hist, self._btb_tag, self._btb_tgt, self._ras)
+        K.run_functional(U, self._P, self._LV, self._Z, self._S, self._C, self._MEM, self._BPS)
         self._seconds += time.perf_counter() - t0
         self._warm_instructions += U.shape[0]
 
@@ -237,9 +247,7 @@ class Simulator:
         if U.shape[0]:
             K.run_timing(U, self._P, self._LV, self._Z, self._S, self._ring, self._lqr, self._sqr,
                          self._sheap, self._slots, self._reg_ready, self._sfa, self._sfr, self._sff,
-                         self._ctag, self._clru, self._cfill, self._cpf, self._mshr, self._open_row, self._bus,
-                         self._bim, self._gsh, self._pw, self._pfold, self._plen, self._hist,
-                         self._btb_tag, self._btb_tgt, self._ras)
+                         self._C, self._MEM, self._BPS)
         dt = time.perf_counter() - t0
         self._seconds += dt
         return self._make_result(self._S - before, int(self._Z[K.Z_R_PREV]) - cycles_before, dt, 0)
