@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from edaflow.errors import InputError, ToolError, ToolNotFoundError
-from ipc_predict.traces import TRACE_DTYPE
+from ipc_predict.traces import TRACE_DTYPE, TraceWriter
 
 VALGRIND_ADVICE = "install valgrind: apt-get install valgrind (Debian/Ubuntu) or dnf install valgrind"
 CAPSTONE_ADVICE = "install capstone: pip install capstone"
@@ -161,42 +161,6 @@ def _signal_name(number: int) -> str:
 
 
 # --------------------------------------------------------------------------- record building
-
-
-def _open_writer(path: Path):
-    try:
-        from ipc_predict.traces import TraceWriter
-    except ImportError:  # until the shared writer lands: xz/gz/raw by suffix, like TraceWriter
-        return _FallbackWriter(path)
-    return TraceWriter(path)
-
-
-class _FallbackWriter:
-    def __init__(self, path: Path):
-        import gzip
-        import lzma
-
-        name = str(path)
-        if name.endswith(".xz"):
-            self._f = lzma.open(path, "wb", preset=1)
-        elif name.endswith(".gz"):
-            self._f = gzip.open(path, "wb", compresslevel=6)
-        else:
-            self._f = open(path, "wb")
-        self.records = 0
-
-    def write(self, records: np.ndarray) -> None:
-        self._f.write(memoryview(np.ascontiguousarray(records).view(np.uint8)))
-        self.records += len(records)
-
-    def close(self) -> None:
-        self._f.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def _fill_memory(words: np.ndarray, owner: np.ndarray, kind: np.ndarray, address: np.ndarray) -> None:
@@ -468,7 +432,7 @@ def trace_program(
         write_fd = -1
         reader.attach(process.pid)
         pipe = _PipeDrain(read_fd, on_read=reader.poll)
-        writer = _BackgroundWriter(_open_writer(temporary))
+        writer = _BackgroundWriter(TraceWriter(temporary))
         buffer = bytearray()
         eof = False
         done = False
