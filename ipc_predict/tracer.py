@@ -39,6 +39,7 @@ _CHUNK_BYTES = 4 << 20  # lackey text parsed per step (about 300 k instructions)
 _PIPE_SIZE = 1 << 20
 _F_SETPIPE_SZ = 1031
 _KEEP_MESSAGES = 40
+_DECODE_GAP = 48  # new addresses this close (bytes) are decoded in one straight capstone run
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,25 @@ class _RecordBuilder:
             self._packed = regs.view("<u8").reshape(n)
         return self._packed
 
+    def _decode(self, addresses: list[int]) -> None:
+        """Decode new addresses (sorted), neighbours in one capstone run where they are close."""
+        infos = {}
+        start = 0
+        while start < len(addresses):
+            end = start + 1
+            while end < len(addresses) and addresses[end] - addresses[end - 1] <= _DECODE_GAP:
+                end += 1
+            first, last = addresses[start], addresses[end - 1]
+            if end - start > 1:
+                code = self.reader.read(first, last - first + 16)
+                if code:
+                    infos.update(self.decoder.decode_run(first, code, set(addresses[start:end])))
+            for ip in addresses[start:end]:
+                if ip not in infos:
+                    infos[ip] = self.decoder.decode(ip, self.reader.read(ip))
+            start = end
+        self.table.add(addresses, [infos[ip] for ip in addresses])
+
     def build(self, ips: np.ndarray, owner: np.ndarray, kind: np.ndarray, address: np.ndarray) -> tuple:
         """Records for `ips` (branch_taken of the last one still open) plus per-record branch class
         and fall-through address, needed to close the last one when the next address is known."""
@@ -223,9 +243,7 @@ class _RecordBuilder:
         table = self.table
         index, missing = table.lookup(ips)
         if missing:
-            for ip in np.unique(ips[index < 0]):
-                ip = int(ip)
-                table.add(ip, self.decoder.decode(ip, self.reader.read(ip)))
+            self._decode(np.unique(ips[index < 0]).tolist())
             index, _ = table.lookup(ips)
         n = len(ips)
         words = np.zeros((n, 8), dtype=np.uint64)

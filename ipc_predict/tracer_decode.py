@@ -169,6 +169,23 @@ class X86Decoder:
         insn = next(self._cs.disasm(code, address, 1), None)
         if insn is None:
             return UNKNOWN_INSTRUCTION
+        return self._describe(insn)
+
+    def decode_run(self, address: int, code: bytes, wanted: set[int]) -> dict[int, StaticInstruction]:
+        """Decode straight through `code` (which starts at `address`) and describe the instructions
+        that start at a `wanted` address. One capstone call for a run of neighbouring addresses costs
+        about half as much per instruction as one call each. Wanted addresses that are not
+        instruction starts on this path are left out of the result."""
+        found: dict[int, StaticInstruction] = {}
+        last = max(wanted)
+        for insn in self._cs.disasm(code, address):
+            if insn.address in wanted:
+                found[insn.address] = self._describe(insn)
+            if insn.address >= last:
+                break
+        return found
+
+    def _describe(self, insn) -> StaticInstruction:
         mnemonic = insn.mnemonic.split()[-1]  # drop bnd/notrack/rep/lock prefixes
         IP, SP, FLAGS = REG_INSTRUCTION_POINTER, REG_STACK_POINTER, REG_FLAGS
         RCX = _GPR["rcx"]
@@ -230,14 +247,16 @@ def _lookup(keys, values, ips, out):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
-def _insert(keys, values, ip, value):  # pragma: no cover - compiled
+def _insert_many(keys, values, ips, indices):  # pragma: no cover - compiled
     mask = keys.shape[0] - 1
-    h = (ip * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)
-    slot = np.int64(h) & mask
-    while keys[slot] != 0 and keys[slot] != ip:
-        slot = (slot + 1) & mask
-    keys[slot] = ip
-    values[slot] = value
+    for i in range(ips.shape[0]):
+        ip = ips[i]
+        h = (ip * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)
+        slot = np.int64(h) & mask
+        while keys[slot] != 0 and keys[slot] != ip:
+            slot = (slot + 1) & mask
+        keys[slot] = ip
+        values[slot] = indices[i]
 
 
 class InstructionTable:
@@ -259,32 +278,39 @@ class InstructionTable:
         missing = _lookup(self._keys, self._values, ips, out)
         return out, int(missing)
 
-    def add(self, ip: int, info: StaticInstruction) -> None:
-        """Insert one decoded address."""
-        if self.size == len(self.length):
-            grow = len(self.length)
+    def add(self, ips: list[int], infos: list[StaticInstruction]) -> None:
+        """Insert decoded addresses (not yet in the table)."""
+        n = len(ips)
+        if self.size + n > len(self.length):
+            grow = max(len(self.length), n)
             self.length = np.concatenate([self.length, np.zeros(grow, np.uint8)])
             self.branch_class = np.concatenate([self.branch_class, np.zeros(grow, np.uint8)])
-            self.source_registers = np.concatenate([self.source_registers, np.zeros_like(self.source_registers)])
-            self.destination_registers = np.concatenate(
-                [self.destination_registers, np.zeros_like(self.destination_registers)]
+            self.source_registers = np.concatenate(
+                [self.source_registers, np.zeros((grow, NUM_SOURCE_REGISTERS), np.uint8)]
             )
-        if 2 * (self.size + 1) > len(self._keys):  # keep the hash table at most half full
+            self.destination_registers = np.concatenate(
+                [self.destination_registers, np.zeros((grow, NUM_DESTINATION_REGISTERS), np.uint8)]
+            )
+        if 2 * (self.size + n) > len(self._keys):  # keep the hash table at most half full
             occupied = self._keys != 0
             keys, values = self._keys[occupied], self._values[occupied]
-            self._keys = np.zeros(2 * len(self._keys), dtype=np.uint64)
-            self._values = np.zeros(2 * len(self._values), dtype=np.int32)
-            for k, v in zip(keys, values):
-                _insert(self._keys, self._values, np.uint64(k), np.int32(v))
-        i = self.size
-        self.length[i] = info.length
-        self.branch_class[i] = info.branch_class
-        self.source_registers[i, : len(info.source_registers)] = info.source_registers
-        self.destination_registers[i, : len(info.destination_registers)] = info.destination_registers
-        if info.length == 0:
-            self.undecoded += 1
-        _insert(self._keys, self._values, np.uint64(ip), np.int32(i))
-        self.size += 1
+            size = len(self._keys)
+            while 2 * (self.size + n) > size:
+                size *= 2
+            self._keys = np.zeros(size, dtype=np.uint64)
+            self._values = np.zeros(size, dtype=np.int32)
+            _insert_many(self._keys, self._values, keys, values)
+        lo = self.size
+        for k, info in enumerate(infos):
+            i = lo + k
+            self.length[i] = info.length
+            self.branch_class[i] = info.branch_class
+            self.source_registers[i, : len(info.source_registers)] = info.source_registers
+            self.destination_registers[i, : len(info.destination_registers)] = info.destination_registers
+            if info.length == 0:
+                self.undecoded += 1
+        _insert_many(self._keys, self._values, np.asarray(ips, dtype=np.uint64), np.arange(lo, lo + n, dtype=np.int32))
+        self.size += n
 
 
 class CodeReader:
@@ -353,12 +379,23 @@ class CodeReader:
                 return maps[i]
         return None
 
+    def _file(self, name: str):
+        fh = self._files.get(name)
+        if fh is None:
+            fh = self._files[name] = open(name, "rb")
+        return fh
+
     def read(self, address: int, size: int = 16) -> bytes | None:
-        """Up to `size` bytes of code at `address`, or None if they cannot be found."""
+        """Up to `size` bytes of code at `address` (fewer at the end of a mapping), or None."""
         if self._elf is not None:
-            code = self._elf.code_bytes(address, size)
-            if code:
-                return code
+            where = self._elf.file_range(address)
+            if where is not None:
+                try:
+                    code = os.pread(self._file(str(self._elf.path)).fileno(), min(size, where[1]), where[0])
+                except OSError:
+                    code = b""
+                if code:
+                    return code
         mapping = self._find_mapping(address)
         if mapping is None and self.poll(force=True):
             mapping = self._find_mapping(address)
@@ -368,10 +405,7 @@ class CodeReader:
         take = min(size, hi - address)
         if name.startswith("/") and not name.endswith(" (deleted)"):
             try:
-                fh = self._files.get(name)
-                if fh is None:
-                    fh = self._files[name] = open(name, "rb")
-                code = os.pread(fh.fileno(), take, offset + address - lo)
+                code = os.pread(self._file(name).fileno(), take, offset + address - lo)
                 if code:
                     return code
             except OSError:

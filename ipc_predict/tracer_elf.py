@@ -47,17 +47,22 @@ class ElfImage:
         """Statically linked: no dynamic loader, so all executed code is in this file."""
         return self.interpreter is None
 
-    def code_bytes(self, address: int, size: int = 16) -> bytes | None:
-        """Up to `size` bytes at run-time `address` from an executable segment (non-PIE only)."""
+    def file_range(self, address: int) -> tuple[int, int] | None:
+        """(file offset, bytes available) of run-time `address` in an executable segment (non-PIE only)."""
         if self.position_independent:
             return None
         for seg in self.segments:
             if seg.executable and seg.vaddr <= address < seg.vaddr + seg.filesz:
-                take = min(size, seg.vaddr + seg.filesz - address)
-                with open(self.path, "rb") as fh:
-                    fh.seek(seg.offset + address - seg.vaddr)
-                    return fh.read(take)
+                return seg.offset + address - seg.vaddr, seg.vaddr + seg.filesz - address
         return None
+
+    def code_bytes(self, address: int, size: int = 16) -> bytes | None:
+        """Up to `size` bytes at run-time `address` from an executable segment (non-PIE only)."""
+        where = self.file_range(address)
+        if where is None:
+            return None
+        with open(self.path, "rb") as fh:
+            return os.pread(fh.fileno(), min(size, where[1]), where[0])
 
 
 def read_elf(path: str | os.PathLike) -> ElfImage:
