@@ -88,7 +88,7 @@ class _XzReader(io.RawIOBase):
             if self._pending:
                 data, self._pending = self._pending, b""
             elif self._dec.needs_input:
-                data = self._raw.read(1 << 16)
+                data = self._raw.read(1 << 18)
                 if not data:
                     raise EOFError("compressed file ended before the end-of-stream marker was reached")
             else:
@@ -151,6 +151,7 @@ def _open_for_reading(path: Path) -> tuple[BinaryIO, str]:
     return raw, "raw"
 
 
+_PIECE = 1 << 18  # bytes per decoder read (bounds how far a corrupt-stream error can be located)
 _DECODE_ERRORS = (lzma.LZMAError, EOFError, gzip.BadGzipFile, zlib.error)
 
 
@@ -171,7 +172,7 @@ def _read_full(f: BinaryIO, view: memoryview) -> int:
     total = len(view)
     while got < total:
         try:
-            n = f.readinto(view[got:min(total, got + (1 << 18))])
+            n = f.readinto(view[got:min(total, got + _PIECE)])
         except _DECODE_ERRORS as exc:
             raise _PartialRead(got, exc) from None
         if not n:
