@@ -125,7 +125,7 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
     t0 = time.perf_counter()
     opts.validate()
     library = opts.library or bundled_library()
-    outdir = Path(opts.outdir) if opts.outdir else None
+    outdir = Path(opts.outdir).resolve() if opts.outdir else None
     staging_root = (outdir if outdir else Path.cwd() / "edaflow_out")
     created_root = not staging_root.exists()
     staging_root.mkdir(parents=True, exist_ok=True)

@@ -174,7 +174,7 @@ def load_design(
 ) -> DesignInput:
     """Turn the user's input files into ``workdir/<top>.aig`` and read its statistics with ABC."""
     paths = _check_files(files)
-    workdir = Path(workdir)
+    workdir = Path(workdir).resolve()  # ABC runs in its own working directory
     workdir.mkdir(parents=True, exist_ok=True)
     suffixes = {p.suffix.lower() for p in paths}
     log = None

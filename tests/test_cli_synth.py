@@ -115,3 +115,13 @@ def test_liberty_library(tmp_path, abc_path):
     assert rep["library"]["kind"] == "liberty" and rep["library"]["path"].endswith("tiny.lib")
     assert rep["best"]["delay"] > 0 and rep["best"]["area"] > 0 and rep["equivalence"] == "equivalent"
     assert "INV" in (out / "small_alu.mapped.v").read_text() or "NAND2" in (out / "small_alu.mapped.v").read_text()
+
+
+def test_relative_paths_from_another_directory(tmp_path, abc_path):
+    (tmp_path / "d.v").write_text((DATA / "small_alu.v").read_text())
+    r = edaflow("synth", "d.v", "--budget", "3", "-o", "rel/out", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "rel" / "out" / "small_alu.opt.aig").exists()
+    r = edaflow("synth", "d.v", "--budget", "3", "-q", cwd=tmp_path)  # default OUTDIR
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "edaflow_out" / "small_alu" / "report.json").exists()
