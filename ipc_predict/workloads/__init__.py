@@ -63,7 +63,7 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("bst", "pointer-chasing", "unbalanced BST: 20 k inserts, 20 k lookups, recursive in-order walk"),
     Workload("hash_join", "memory-bound", "hash join: build 128 k tuples into a 4 MB open-addressing table, "
              "probe 128 k, scan"),
-    Workload("bfs", "memory-bound", "CSR build and two BFS runs on a random graph, 64 k vertices, 256 k edges"),
+    Workload("bfs", "memory-bound", "CSR build and two BFS runs on a random graph, 32 k vertices, 192 k edges"),
     Workload("quicksort", "branchy", "median-of-three quicksort of 32 k random keys, then a verify pass"),
     Workload("binary_search", "branchy", "20 k lookups in a 4 MB sorted array: branchy, then branch-free"),
     Workload("lz_compress", "branchy", "LZ77 compression of 256 KB of generated text, then decompression"),

@@ -1,6 +1,6 @@
 /* bfs: breadth-first search on a generated random graph (irregular, memory-bound).
  *
- * Phases: (1) build a compressed-sparse-row graph of 64 k vertices and 256 k directed edges
+ * Phases: (1) build a compressed-sparse-row graph of 32 k vertices and 192 k directed edges
  *         (degree count, prefix sum, random scatter of edges); (2) BFS from vertex 0;
  *         (3) BFS from another vertex. Edges from a seeded xorshift generator, mixing local
  *         neighbours with uniformly random ones. Prints a checksum of the distances.
@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define V (64 * 1024)
-#define E (256 * 1024)
+#define V (32 * 1024)
+#define E (192 * 1024)
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 static inline uint64_t rng(void) {
