@@ -96,11 +96,17 @@ def valgrind_version(path: str | os.PathLike | None = None) -> str | None:
 
 
 def _capstone_version() -> str | None:
-    try:
-        import capstone
-    except ImportError:
+    import importlib.metadata
+    import importlib.util
+
+    if importlib.util.find_spec("capstone") is None:
         return None
-    return getattr(capstone, "__version__", "unknown")
+    try:
+        return importlib.metadata.version("capstone")  # the wheel's version, as `edaflow doctor` shows
+    except importlib.metadata.PackageNotFoundError:
+        import capstone
+
+        return getattr(capstone, "__version__", "unknown")
 
 
 def _require_capstone() -> None:

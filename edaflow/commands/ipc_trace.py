@@ -8,13 +8,6 @@ from __future__ import annotations
 import click
 
 
-def _human(n: float) -> str:
-    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(n) >= scale:
-            return f"{n / scale:.2f} {unit}"
-    return f"{n:.0f} "
-
-
 @click.command(
     "trace",
     context_settings={"allow_interspersed_args": False},
@@ -42,16 +35,31 @@ def trace(output, max_instructions, skip, start_at, quiet, program, arguments):
     capstone Python package. Exit 2 if the program is missing, not x86-64 ELF, crashes or exits
     non-zero; no trace file is left behind then.
     """
+    import sys
+    import time
+
     from ipc_predict.tracer import trace_program
 
+    progress = None
+    if not quiet and sys.stderr.isatty():  # a live count on a terminal, nothing in CI logs
+        last = [0.0]
+
+        def progress(written: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.5:
+                last[0] = now
+                click.echo(f"\r{written:,} instructions written", err=True, nl=False)
+
     result = trace_program(program, arguments, output, max_instructions=max_instructions, skip=skip,
-                           start_at=start_at)
+                           start_at=start_at, progress=progress)
+    if progress is not None:
+        click.echo("\r\033[K", err=True, nl=False)
     if not quiet:
         how = "program ran to completion" if result.complete else "stopped at --max-instructions"
         click.echo(
             f"wrote {result.output}: {result.instructions} instructions"
             f"{f' (after skipping {result.skipped})' if result.skipped else ''}, {how}; "
-            f"{result.seconds:.1f} s, {_human(result.instructions_per_second)}instructions/s",
+            f"{result.seconds:.1f} s, {result.instructions_per_second / 1e6:.2f} M instructions/s",
             err=True,
         )
         if result.undecoded_addresses:
