@@ -256,6 +256,16 @@ def test_missing_valgrind_is_reported_with_install_advice(programs, tmp_path, mo
     assert "apt-get install valgrind" in res.output
 
 
+def test_missing_capstone_is_reported_with_install_advice(programs, tmp_path, monkeypatch):
+    import ipc_predict.tracer as tracer
+
+    monkeypatch.setattr(tracer, "_capstone_version", lambda: None)
+    res = CliRunner().invoke(cli, ["ipc", "trace", "-o", str(tmp_path / "t.xz"), "--", str(programs["loop"])])
+    assert res.exit_code == 2
+    assert "pip install capstone" in res.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_start_at_unknown_symbol_and_too_large_skip(programs, tmp_path):
     from ipc_predict.tracer import trace_program
 
