@@ -7,10 +7,13 @@ whole process on any error) runs
     read_verilog -sv [-I <include_dirs>] <files>
     hierarchy -check -top <top> [-chparam NAME VALUE ...]
     synth -flatten -top <top>
-    async2sync; dffunmap; aigmap; opt_clean
+    async2sync; dffunmap; setundef -zero -init; techmap; setundef -undriven -zero
+    aigmap; opt_clean
     write_aiger -zinit <top>.aig
 
-and ABC (the yosys-abc shipped in the pyosys wheel) runs
+(the same passes as edaflow's own Verilog frontend, synth/_yosys_child.py:
+registers without an initial value start at zero, asynchronous resets become
+synchronous), and ABC (the yosys-abc shipped in the pyosys wheel) runs
 ``read <top>.aig; strash; print_stats``; ``and =`` is the AND count and
 ``lat =`` the latch count recorded in the manifest.  The Yosys ``stat`` after
 synth is also checked: no latches ($dlatch / $_DLATCH_*) and no memories ($mem)
@@ -55,7 +58,8 @@ chparam = " ".join("-chparam %s %s" % (k, v) for k, v in job["params"].items())
 ys.run_pass("hierarchy -check -top %s %s" % (job["top"], chparam), d)
 ys.run_pass("synth -flatten -top %s" % job["top"], d)
 ys.run_pass("tee -q -o %s stat" % job["stat"], d)
-for cmd in ("async2sync", "dffunmap", "aigmap", "opt_clean"):
+for cmd in ("async2sync", "dffunmap", "setundef -zero -init", "techmap", "setundef -undriven -zero",
+            "aigmap", "opt_clean"):
     ys.run_pass(cmd, d)
 ys.run_pass("write_aiger -zinit %s" % job["aig"], d)
 '''
@@ -147,8 +151,8 @@ def update_readme(entries: list[dict], path: Path = README) -> None:
                                                           e["ands"], e["latches"]))
     table = "\n".join(rows)
     text = path.read_text()
-    text = re.sub(r"(<!-- designs-table:begin -->\n).*?(\n<!-- designs-table:end -->)",
-                  lambda m: m.group(1) + table + m.group(2), text, flags=re.S)
+    text = re.sub(r"(<!-- designs-table:begin -->\n).*?(<!-- designs-table:end -->)",
+                  lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
     path.write_text(text)
 
 
