@@ -49,10 +49,11 @@ def main(request_path: str) -> int:
 
     chparams = " ".join(f"-chparam {k} {_q(str(v))}" for k, v in req["params"].items())
     run(f"hierarchy -check -top {_q(top)} {chparams}")
-    # -noabc: Yosys' own ABC pass would re-synthesise the logic and throw away the RTL's architecture
-    # (a 32-bit carry-lookahead adder goes from 17 to 54 levels); the recipe search starts from the
-    # structure the designer wrote, and ABC runs only under edaflow's control.
-    run("synth -flatten -noabc")
+    # By default -noabc: Yosys' own ABC pass re-synthesises the logic and throws away the RTL's
+    # architecture (a 32-bit carry-lookahead adder goes from 17 to 54 levels); the recipe search
+    # starts from the structure the designer wrote. --yosys-abc asks for the pre-pass (it helps
+    # flat random-control netlists; see docs/synth.md).
+    run("synth -flatten" + ("" if req.get("yosys_abc") else " -noabc"))
     # Registers become AIGER latches. Asynchronous resets are turned into synchronous ones
     # (async2sync) and registers without an initial value start at zero: AIGER has one implicit
     # clock and no asynchronous behaviour. The optimisation only touches the combinational logic.

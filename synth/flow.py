@@ -41,6 +41,7 @@ class SynthOptions:
     include_dirs: Sequence[str] = ()
     defines: Sequence[str] = ()
     params: Mapping[str, str] = field(default_factory=dict)
+    yosys_abc: bool = False  # let Yosys run its own ABC pass before the search (Verilog inputs)
     strategy: str = "mcts"
     budget: int = 100
     recipe_length: int = 10
@@ -144,7 +145,7 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
             raise InputError(f"ABC cannot load the cell library ({exc.output.strip()[-200:]})", path=str(library.path)) from None
         design = load_design(
             opts.files, staging, session, top=opts.top, include_dirs=opts.include_dirs,
-            defines=opts.defines, params=opts.params,
+            defines=opts.defines, params=opts.params, yosys_abc=opts.yosys_abc,
         )
         if outdir is None:
             outdir = Path.cwd() / "edaflow_out" / design.top
@@ -197,6 +198,7 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
                 "top": design.top,
                 "sources": [str(p) for p in design.sources],
                 "params": dict(design.params),
+                "yosys_abc": opts.yosys_abc,
                 "inputs": design.stats.inputs,
                 "outputs": design.stats.outputs,
                 "latches": design.stats.latches,

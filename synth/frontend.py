@@ -90,6 +90,7 @@ def verilog_to_aig(
     params: Mapping[str, str] | None = None,
     log_path: str | os.PathLike | None = None,
     timeout: float = 1800.0,
+    yosys_abc: bool = False,
 ) -> tuple[str, Path]:
     """Synthesise Verilog with Yosys (child process) to an AIGER file; return (top, log path)."""
     paths = _check_files(files)
@@ -106,6 +107,7 @@ def verilog_to_aig(
         "include_dirs": [str(Path(d).resolve()) for d in include_dirs],
         "defines": define_list,
         "params": dict(params or {}),
+        "yosys_abc": yosys_abc,
         "top": top,
         "output": str(out_aig),
     }
@@ -171,6 +173,7 @@ def load_design(
     include_dirs: Sequence[str | os.PathLike] = (),
     defines: Mapping[str, str] | Sequence[str] = (),
     params: Mapping[str, str] | None = None,
+    yosys_abc: bool = False,
 ) -> DesignInput:
     """Turn the user's input files into ``workdir/<top>.aig`` and read its statistics with ABC."""
     paths = _check_files(files)
@@ -182,7 +185,7 @@ def load_design(
         tmp_aig = workdir / "_frontend.aig"
         top, log = verilog_to_aig(
             paths, tmp_aig, top=top, include_dirs=include_dirs, defines=defines, params=params,
-            log_path=workdir / "yosys.log",
+            log_path=workdir / "yosys.log", yosys_abc=yosys_abc,
         )
         top = re.sub(r"^\$paramod.*?\\", "", top).split("\\")[-1] or top
         # Re-write through ABC so the file is canonical (strashed, names kept) for hashing and caching.

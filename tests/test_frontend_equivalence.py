@@ -105,3 +105,10 @@ def test_sequential_check(session, tmp_path):
     session.run(f"write_aiger -s {opt}")
     res = check_equivalence(session, str(d.aig_path), str(opt), sequential=True)
     assert res.verdict is Verdict.EQUIVALENT and res.method == "dsec"
+
+
+def test_architecture_kept_unless_yosys_abc(session, tmp_path):
+    cla = DATA.parent.parent / "designs" / "cla32.v"
+    kept = load_design([cla], tmp_path / "a", session)
+    pre = load_design([cla], tmp_path / "b", session, yosys_abc=True)
+    assert kept.stats.levels < pre.stats.levels  # Yosys' ABC pass flattens the lookahead structure

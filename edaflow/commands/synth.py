@@ -53,6 +53,9 @@ def print_summary(report: dict, echo=click.echo) -> None:
 @click.option("-I", "include_dirs", multiple=True, type=click.Path(), help="Verilog include directory (repeatable).")
 @click.option("-D", "defines", multiple=True, help="Verilog define NAME or NAME=VALUE (repeatable).")
 @click.option("--param", "params", multiple=True, help="Top-level parameter NAME=VALUE (repeatable).")
+@click.option("--yosys-abc", is_flag=True,
+              help="Let Yosys run its own ABC pass before the search (helps flat random-control netlists, "
+                   "destroys fast-adder architectures).")
 @click.option("--strategy", default="mcts", show_default=True, type=click.Choice(strategy_names()),
               help="Search strategy.")
 @click.option("--budget", default=100, show_default=True, type=int, help="Recipe evaluations (real ABC runs).")
@@ -72,7 +75,7 @@ def print_summary(report: dict, echo=click.echo) -> None:
 @click.option("--timeout", default=120.0, show_default=True, type=float, help="Seconds allowed per ABC command.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or table.")
 @click.option("-v", "--verbose", count=True, help="More detail (the evaluation errors, if any).")
-def synth(files, top, include_dirs, defines, params, strategy, budget, recipe_length, objective, action_set,
+def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget, recipe_length, objective, action_set,
           liberty, genlib, seed, outdir, as_json, no_cache, cache_path, abc_path, timeout, quiet, verbose):
     """Optimise FILE... (Verilog, or one .aig/.blif/.bench) against ABC's resyn2 and write a
     proven-equivalent netlist.
@@ -89,6 +92,7 @@ def synth(files, top, include_dirs, defines, params, strategy, budget, recipe_le
     library = load_library(liberty, "liberty") if liberty else load_library(genlib, "genlib") if genlib else None
     opts = SynthOptions(
         files=files, top=top, include_dirs=include_dirs, defines=defines, params=_kv(params, "--param"),
+        yosys_abc=yosys_abc,
         strategy=strategy, budget=budget, recipe_length=recipe_length, objective=objective, action_set=action_set,
         library=library, seed=seed, outdir=outdir, use_cache=not no_cache, cache_path=cache_path,
         abc_path=abc_path, abc_timeout=timeout,
