@@ -253,6 +253,8 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
         if design.yosys_log:
             names.append("yosys.log")
         session.close()
+        if not design.yosys_log:
+            (outdir / "yosys.log").unlink(missing_ok=True)  # stale, from an earlier Verilog run
         for name in names + ["report.json"]:
             os.replace(staging / name, outdir / name)
         final_design = DesignInput(outdir / f"{design.top}.aig", design.top, design.sources, design.stats,
