@@ -116,8 +116,10 @@ class RecipeEvaluator:
             _, old = self._prefixes.popitem(last=False)
             old.unlink(missing_ok=True)
 
-    def _load(self, steps: tuple[str, ...]) -> Path:
-        """Leave ABC's current network = the AIG after ``steps``; return the file holding it."""
+    def _load(self, steps: tuple[str, ...], store_upto: int | None = None) -> Path | None:
+        """Leave ABC's current network = the AIG after ``steps``, starting from the longest stored
+        prefix. Intermediate networks of length <= ``store_upto`` (all when None) are written to the
+        prefix cache. Returns the file holding the final network, or None if it was not stored."""
         k, path = self._longest_prefix(steps)
         if k:
             self.stats.prefix_hits += 1
@@ -125,12 +127,17 @@ class RecipeEvaluator:
         for i in range(k, len(steps)):
             self.session.run(steps[i])
             self.stats.steps_executed += 1
-            self._store_prefix(steps[: i + 1])
-        return self._prefixes[steps] if steps else self.aig_path
+            if store_upto is None or i + 1 <= store_upto:
+                self._store_prefix(steps[: i + 1])
+        return self._prefixes.get(steps) if steps else self.aig_path
 
     # -- evaluation -----------------------------------------------------------------------------
-    def evaluate(self, recipe: Recipe) -> Evaluation:
-        """QoR of ``recipe``; an ABC failure or timeout makes this one evaluation fail, not the run."""
+    def evaluate(self, recipe: Recipe, store_prefixes: int | None = None) -> Evaluation:
+        """QoR of ``recipe``; an ABC failure or timeout makes this one evaluation fail, not the run.
+
+        ``store_prefixes`` says how many leading steps are worth keeping in the prefix cache (a hint
+        from the strategy, e.g. MCTS keeps its tree path but not its random rollout); None keeps all.
+        """
         t0 = time.perf_counter()
         self.stats.evaluations += 1
         self.stats.steps_naive += len(recipe)
@@ -141,7 +148,7 @@ class RecipeEvaluator:
                 self.stats.result_cache_hits += 1
                 return Evaluation(recipe, cached, from_cache=True, seconds=time.perf_counter() - t0)
         try:
-            qor = self._measure(recipe.steps)
+            qor = self._measure(recipe.steps, store_prefixes)
         except AbcError as exc:
             self.stats.failed += 1
             self.stats.errors.append(f"{recipe}: {exc}")
@@ -154,11 +161,13 @@ class RecipeEvaluator:
         self.stats.seconds += dt
         return Evaluation(recipe, qor, seconds=dt)
 
-    def _measure(self, steps: tuple[str, ...]) -> QoR:
+    def _measure(self, steps: tuple[str, ...], store_upto: int | None) -> QoR:
         # ABC's AIGER write/read keeps node order, so mapping the in-memory network gives the same QoR
         # as an independent re-mapping of the written file (checked on 160 random recipes over 4
         # designs; tests/test_cli_synth.py::test_independent_remap_matches_report guards it).
-        path = self._load(steps)
+        if self.lut_k:
+            store_upto = None  # LUT mapping re-reads the final network from its file
+        path = self._load(steps, store_upto)
         aig = AigStats.parse(self.session.run("print_stats"))
         self.session.run("map")
         if self.library.kind == "genlib":

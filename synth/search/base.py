@@ -58,10 +58,12 @@ class SearchContext:
         """ABC-RL reward vs resyn2: max(-1, (base - value) / base); -1 when the evaluation failed."""
         return reward(self.value(ev), self._baseline_value) if ev.ok else -1.0
 
-    def evaluate(self, recipe: Recipe) -> Evaluation:
+    def evaluate(self, recipe: Recipe, store_prefixes: int | None = None) -> Evaluation:
+        """Evaluate with real ABC (one unit of budget). ``store_prefixes``: how many leading steps
+        are worth caching for later evaluations (None: all)."""
         if self.remaining <= 0:
             raise BudgetExhausted
-        ev = self.evaluator.evaluate(recipe)
+        ev = self.evaluator.evaluate(recipe, store_prefixes)
         self.history.append(ev)
         if ev.ok and self.value(ev) < self.value(self.best):
             self.best = ev
