@@ -46,6 +46,7 @@ class EvaluatorStats:
     steps_executed: int = 0  # optimisation commands actually run
     steps_naive: int = 0  # what replaying every evaluated recipe from the input would have run
     prefix_hits: int = 0  # evaluations that started from a stored intermediate AIG
+    abc_commands: int = 0  # ABC commands sent while evaluating (reads, steps, prefix writes, mapping, stats)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -147,14 +148,17 @@ class RecipeEvaluator:
             if cached is not None:
                 self.stats.result_cache_hits += 1
                 return Evaluation(recipe, cached, from_cache=True, seconds=time.perf_counter() - t0)
+        sent = self.session.commands_run
         try:
             qor = self._measure(recipe.steps, store_prefixes)
         except AbcError as exc:
+            self.stats.abc_commands += self.session.commands_run - sent
             self.stats.failed += 1
             self.stats.errors.append(f"{recipe}: {exc}")
             dt = time.perf_counter() - t0
             self.stats.seconds += dt
             return Evaluation(recipe, None, error=str(exc), seconds=dt)
+        self.stats.abc_commands += self.session.commands_run - sent
         if self.result_cache is not None:
             self.result_cache.put(*key, qor)
         dt = time.perf_counter() - t0

@@ -231,6 +231,7 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
                 "steps_executed": stats.steps_executed,
                 "steps_naive_replay": stats.steps_naive,
                 "abc_commands": session.commands_run,
+                "abc_commands_evaluating": stats.abc_commands,
                 "abc_restarts": session.restarts,
                 "errors": stats.errors[:10],
                 "search_seconds": round(search_seconds, 3),

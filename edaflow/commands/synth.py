@@ -43,7 +43,7 @@ def print_summary(report: dict, echo=click.echo) -> None:
     cache_note = f", {srch['result_cache_hits']} answered from the result cache" if srch["result_cache_hits"] else ""
     echo(f"  search       {srch['evaluations']} evaluations{cache_note}, {srch['failed_evaluations']} failed; "
          f"{srch['steps_executed']} optimisation steps run vs {srch['steps_naive_replay']} for naive replay; "
-         f"{srch['abc_commands']} ABC commands")
+         f"{srch['abc_commands_evaluating']} ABC commands evaluating, {srch['abc_commands']} in all")
     echo(f"  time         {report['seconds']:.1f} s")
 
 
