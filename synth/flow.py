@@ -120,9 +120,15 @@ def _rename_module(verilog: Path, top: str) -> None:
     verilog.write_text(text, encoding="utf-8")
 
 
-def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation], None] | None = None) -> SynthResult:
+def synthesize(
+    opts: SynthOptions,
+    progress: Callable[[SearchContext, Evaluation], None] | None = None,
+    status: Callable[[str], None] | None = None,
+) -> SynthResult:
     """Run the whole flow; raise :class:`InputError` for bad input, :class:`EquivalenceFailure` if the
-    result cannot be proven equivalent (then nothing is written)."""
+    result cannot be proven equivalent (then nothing is written). ``progress`` is called after every
+    evaluation, ``status`` with a short phase description (reading, baseline, checking, writing)."""
+    say = status or (lambda _msg: None)
     t0 = time.perf_counter()
     opts.validate()
     library = opts.library or bundled_library()
@@ -143,6 +149,7 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
             session.start()
         except AbcError as exc:
             raise InputError(f"ABC cannot load the cell library ({exc.output.strip()[-200:]})", path=str(library.path)) from None
+        say("reading " + ", ".join(Path(f).name for f in opts.files))
         design = load_design(
             opts.files, staging, session, top=opts.top, include_dirs=opts.include_dirs,
             defines=opts.defines, params=opts.params, yosys_abc=opts.yosys_abc,
@@ -154,6 +161,7 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
             design.aig_path, library, session=session, result_cache=cache, timeout=opts.abc_timeout,
             lut_k=6 if opts.objective == "lut" else None, workdir=staging / "prefixes",
         )
+        say(f"{design.top}: {design.stats.ands} AND nodes, {design.stats.latches} latches; evaluating resyn2")
         baseline = evaluator.evaluate(Recipe.standard("resyn2"))
         if not baseline.ok:
             raise ToolError(f"the resyn2 baseline failed on {design.top}: {baseline.error}")
@@ -167,6 +175,7 @@ def synthesize(opts: SynthOptions, progress: Callable[[SearchContext, Evaluation
         search_seconds = time.perf_counter() - t0
 
         # Materialise the winner and prove it equivalent to the input before anything is reported.
+        say("checking equivalence of the best netlist")
         opt_aig = staging / f"{design.top}.opt.aig"
         evaluator.materialize(best.recipe, opt_aig)
         eq = check_equivalence(session, str(design.aig_path), str(opt_aig), sequential=design.sequential)

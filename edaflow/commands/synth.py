@@ -77,8 +77,9 @@ def print_summary(report: dict, echo=click.echo) -> None:
 @click.option("-v", "--verbose", count=True, help="More detail (the evaluation errors, if any).")
 def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget, recipe_length, objective, action_set,
           liberty, genlib, seed, outdir, as_json, no_cache, cache_path, abc_path, timeout, quiet, verbose):
-    """Optimise FILE... (Verilog, or one .aig/.blif/.bench) against ABC's resyn2 and write a
-    proven-equivalent netlist.
+    """Search ABC recipes that beat resyn2 on a design; write a proven-equivalent netlist.
+
+    FILE... is Verilog (one or more files) or a single .aig, .blif or .bench netlist.
 
     OUTDIR gets <top>.aig (input AIG), <top>.opt.aig, <top>.mapped.v, report.json, yosys.log and
     abc_commands.log. Exit codes: 0 success, 2 bad input or usage, 1 internal error (including a
@@ -110,8 +111,12 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
             bar.update(1)
             bar.set_postfix_str(f"best {ctx.objective} {ctx.value(ctx.best):,.1f} ({100 * ctx.score(ctx.best):+.1f}%)")
 
+    def status(msg):
+        if show_bar:
+            click.echo(f"edaflow: {msg}", err=True)
+
     try:
-        result = synthesize(opts, progress=progress)
+        result = synthesize(opts, progress=progress, status=status)
     finally:
         if bar is not None:
             bar.close()
