@@ -6,19 +6,10 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include "workload.h"
 
 #define KEYS 20000
 #define LOOKUPS 20000
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static inline uint64_t rng(void) {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
-/* Region of interest: the tracer starts at the first call (edaflow ipc workloads build). */
-__attribute__((noinline, used)) void roi_begin(void) { __asm__ volatile(""); }
 
 struct node {
     uint32_t key;

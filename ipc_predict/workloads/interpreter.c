@@ -8,12 +8,10 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include "workload.h"
 
 #define PRIME_LIMIT 2000
 #define COLLATZ_LIMIT 250
-
-/* Region of interest: the tracer starts at the first call (edaflow ipc workloads build). */
-__attribute__((noinline, used)) void roi_begin(void) { __asm__ volatile(""); }
 
 enum op { PUSH, LOAD, STORE, ADD, SUB, MUL, DIV, MOD, LT, EQ, JMP, JZ, JNZ, DUP, POP, HALT };
 

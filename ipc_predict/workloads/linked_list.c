@@ -8,6 +8,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include "workload.h"
 
 #define LOG_N 18
 #define N (1u << LOG_N)
@@ -16,9 +17,6 @@ struct node {
     struct node *next;
     uint64_t value;
 };
-
-/* Region of interest: the tracer starts at the first call (edaflow ipc workloads build). */
-__attribute__((noinline, used)) void roi_begin(void) { __asm__ volatile(""); }
 
 static struct node nodes[N];
 

@@ -9,22 +9,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "workload.h"
 
 #define INPUT (256 * 1024)
 #define HASH_BITS 14
 #define MIN_MATCH 4
 #define MAX_MATCH 255
 #define WINDOW 65535
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static inline uint64_t rng(void) {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
-/* Region of interest: the tracer starts at the first call (edaflow ipc workloads build). */
-__attribute__((noinline, used)) void roi_begin(void) { __asm__ volatile(""); }
 
 static const char *const vocabulary[] = {
     "the ", "of ", "and ", "a ", "to ", "in ", "is ", "you ", "that ", "it ", "he ", "was ", "for ", "on ",

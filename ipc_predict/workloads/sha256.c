@@ -7,19 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "workload.h"
 
 #define BIG (32 * 1024)
 #define SMALL 1000
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static inline uint64_t rng(void) {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
-/* Region of interest: the tracer starts at the first call (edaflow ipc workloads build). */
-__attribute__((noinline, used)) void roi_begin(void) { __asm__ volatile(""); }
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

@@ -5,12 +5,10 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include "workload.h"
 
 #define N (1 << 19)
 #define REPEAT 1
-
-/* Region of interest: the tracer starts at the first call (edaflow ipc workloads build). */
-__attribute__((noinline, used)) void roi_begin(void) { __asm__ volatile(""); }
 
 static double a[N], b[N], c[N];
 
