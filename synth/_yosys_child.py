@@ -54,6 +54,17 @@ def main(request_path: str) -> int:
     # starts from the structure the designer wrote. --yosys-abc asks for the pre-pass (it helps
     # flat random-control netlists; see docs/synth.md).
     run("synth -flatten" + ("" if req.get("yosys_abc") else " -noabc"))
+    # Level-sensitive latches have no AIGER equivalent (an AIGER latch is an edge-triggered register):
+    # refuse them instead of silently changing the design's timing behaviour.
+    latches = []
+    for cell in design.top_module().cells_.values():
+        kind = cell.type.str()
+        if "dlatch" in kind.lower() or kind.lower().startswith(("$sr", "$_sr")):
+            src = cell.get_string_attribute(ys.IdString("\\src")) if hasattr(cell, "get_string_attribute") else ""
+            latches.append({"type": kind, "src": src})
+    if latches:
+        print("EDAFLOW-RESULT " + json.dumps({"error": "latch", "latches": latches}), flush=True)
+        return 3
     # Registers become AIGER latches. Asynchronous resets are turned into synchronous ones
     # (async2sync) and registers without an initial value start at zero: AIGER has one implicit
     # clock and no asynchronous behaviour. The optimisation only touches the combinational logic.

@@ -141,6 +141,15 @@ def verilog_to_aig(
         raise InputError(
             f"unknown top module {result['top']!r}; modules are: {', '.join(result['modules']) or 'none'}", path=where
         )
+    if result and result.get("error") == "latch":
+        first = result["latches"][0]
+        loc = _FILE_LINE.search(first["src"] or "") or re.search(r"(?P<file>[^\s:|]+):(?P<line>\d+)", first["src"] or "")
+        raise InputError(
+            f"design infers {len(result['latches'])} level-sensitive latch bit(s) ({first['type']}); edaflow "
+            "handles combinational logic and edge-triggered registers only (assign every branch of an "
+            "always @* block, or use a clocked register)",
+            path=loc.group("file") if loc else where, line=int(loc.group("line")) if loc else None,
+        )
     if proc.returncode != 0 or not result or not out_aig.exists():
         out_aig.unlink(missing_ok=True)
         raise _yosys_error(log, where)

@@ -112,3 +112,12 @@ def test_architecture_kept_unless_yosys_abc(session, tmp_path):
     kept = load_design([cla], tmp_path / "a", session)
     pre = load_design([cla], tmp_path / "b", session, yosys_abc=True)
     assert kept.stats.levels < pre.stats.levels  # Yosys' ABC pass flattens the lookahead structure
+
+
+def test_level_sensitive_latch_is_refused(session, tmp_path):
+    src = tmp_path / "latch.v"
+    src.write_text("module lt(input en, input [3:0] d, output reg [3:0] q);\n"
+                   "always @* if (en) q = d;\nendmodule\n")
+    with pytest.raises(InputError, match="level-sensitive latch") as exc:
+        load_design([src], tmp_path / "o", session)
+    assert exc.value.line == 2 and exc.value.path.endswith("latch.v")
