@@ -125,3 +125,12 @@ def test_relative_paths_from_another_directory(tmp_path, abc_path):
     r = edaflow("synth", "d.v", "--budget", "3", "-q", cwd=tmp_path)  # default OUTDIR
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "edaflow_out" / "small_alu" / "report.json").exists()
+
+
+def test_lut_objective_and_extended_actions(tmp_path, abc_path):
+    r = edaflow("synth", DATA / "small_alu.v", "--objective", "lut", "--actions", "extended", "--strategy", "random",
+                "--budget", "6", "-o", tmp_path / "o", "--json")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["objective"] == "lut" and "dc2" in rep["action_set"]
+    assert rep["best"]["luts"] <= rep["baseline"]["luts"] and rep["best"]["lut_levels"] > 0
