@@ -139,8 +139,6 @@ def test_quick_designs_are_in_the_manifest():
 # ----------------------------------------------------------------------------------------------
 # measured sizes: edaflow's frontend (real Yosys + ABC)
 
-BAD_CELL = re.compile(r"^\$(_DLATCH\w*|dlatch\w*|mem\w*)$")
-STAT_CELL = re.compile(r"^\s*\d+\s+(\$\S+)\s*$")
 ENTRIES = {e.name: e for e in load_manifest(MANIFEST)} if MANIFEST.exists() else {}
 
 
@@ -153,47 +151,15 @@ def pyosys_ok():
     return True
 
 
-def synth_stat_cells(yosys_log: str) -> set[str]:
-    """Cell types in the statistics that Yosys' ``synth`` prints at its end (the last such block in
-    the frontend's log)."""
-    blocks = re.split(r"(?m)^[\d.]+\s+Printing statistics\.\s*$", yosys_log)
-    assert len(blocks) >= 2, "no 'Printing statistics' block in the frontend's Yosys log"
-    cells = set()
-    for line in blocks[-1].splitlines():
-        if line.startswith("EDAFLOW-PASS") or re.match(r"^[\d.]+\s+Executing", line):
-            break
-        m = STAT_CELL.match(line)
-        if m:
-            cells.add(m.group(1))
-    return cells
-
-
 def _check(name: str, abc: str, workdir: Path) -> None:
     entry, recorded = ENTRIES[name], BY_NAME[name]
     with AbcSession(abc, timeout=600) as s:
         d = load_design(entry.files, workdir, s, **entry.synth_kwargs())
-    bad = sorted(c for c in synth_stat_cells(Path(d.yosys_log).read_text(encoding="utf-8")) if BAD_CELL.match(c))
-    assert bad == [], f"{name}: latch/memory cells left after synth: {bad}"
     got = (d.stats.ands, d.stats.latches, d.stats.levels)
     want = (recorded["ands"], recorded["latches"], recorded["levels"])
     assert got == want, (
         f"{name}: measured ands/latches/levels={got}, manifest {want} "
         "(re-measure with python designs/tools/measure_designs.py --update --readme)")
-
-
-def test_stat_check_finds_latches(pyosys_ok, abc_path, tmp_path):
-    """The log check above does see an inferred latch (and a memory, which synth maps to registers)."""
-    v = tmp_path / "bad.v"
-    v.write_text("module bad(input en, input clk, input [1:0] a, input [3:0] d, output reg [3:0] q, output [3:0] r);\n"
-                 "  always @* if (en) q = d;\n"
-                 "  reg [3:0] mem [0:3];\n"
-                 "  always @(posedge clk) mem[a] <= d;\n"
-                 "  assign r = mem[a];\n"
-                 "endmodule\n")
-    with AbcSession(abc_path) as s:
-        d = load_design([v], tmp_path / "w", s)
-    cells = synth_stat_cells(Path(d.yosys_log).read_text(encoding="utf-8"))
-    assert any(BAD_CELL.match(c) for c in cells), sorted(cells)
 
 
 @pytest.mark.parametrize("name", QUICK)
