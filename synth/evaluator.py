@@ -50,11 +50,6 @@ class EvaluatorStats:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        d = dict(self.__dict__)
-        d["errors"] = self.errors[:20]
-        return d
-
 
 class RecipeEvaluator:
     """Measures the QoR of recipes on the AIG at ``aig_path``.
@@ -173,12 +168,7 @@ class RecipeEvaluator:
             store_upto = None  # LUT mapping re-reads the final network from its file
         path = self._load(steps, store_upto)
         aig = AigStats.parse(self.session.run("print_stats"))
-        self.session.run("map")
-        if self.library.kind == "genlib":
-            mapped = MappedStats.parse_print_stats(self.session.run("print_stats"))
-        else:
-            self.session.run("topo")
-            mapped = MappedStats.parse_stime(self.session.run("stime"))
+        mapped = self._map()
         luts = None
         if self.lut_k:
             self.session.run(f"read {path}")
@@ -189,19 +179,24 @@ class RecipeEvaluator:
             luts=luts.luts if luts else None, lut_levels=luts.levels if luts else None,
         )
 
-    def input_stats(self) -> AigStats:
-        self.session.run(f"read {self.aig_path}")
-        return AigStats.parse(self.session.run("print_stats"))
+    def _map(self) -> MappedStats:
+        """Technology-map ABC's current network with the library; area and delay of the result."""
+        self.session.run("map")
+        if self.library.kind == "genlib":
+            return MappedStats.parse_print_stats(self.session.run("print_stats"))
+        self.session.run("topo")
+        return MappedStats.parse_stime(self.session.run("stime"))
+
+    def map_file(self, aig_path: str | Path) -> MappedStats:
+        """Read an AIG and map it; the mapped network stays current in the session (for writing)."""
+        self.session.run(f"read {aig_path}")
+        return self._map()
 
     def materialize(self, recipe: Recipe, out_path: str | Path) -> Path:
         """Write the AIG after ``recipe`` to ``out_path`` (reusing stored prefixes)."""
         src = self._load(recipe.steps)
         shutil.copyfile(src, out_path)
         return Path(out_path)
-
-    @property
-    def abc_commands(self) -> int:
-        return self.session.commands_run
 
     def close(self) -> None:
         if self._own_session:

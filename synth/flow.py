@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from edaflow import __version__
-from edaflow.errors import EdaflowError, InputError, ToolError
+from edaflow.errors import InputError, ToolError
 from abc_bin import CellLibrary, abc_version, bundled_library
 from synth.abc_session import AbcError, AbcSession
 from synth.cache import ResultCache
 from synth.equivalence import EquivalenceResult, Verdict, check_equivalence
 from synth.evaluator import Evaluation, RecipeEvaluator
 from synth.frontend import DesignInput, load_design
-from synth.qor import OBJECTIVES, MappedStats, improvement_pct
+from synth.qor import OBJECTIVES, improvement_pct
 from synth.recipes import ACTION_SETS, Recipe
 from synth.search import SearchContext, get_strategy
 
@@ -185,13 +185,7 @@ def synthesize(
                 f"(recipe: {best.recipe}); no output written"
             )
         mapped_v = staging / f"{design.top}.mapped.v"
-        session.run(f"read {opt_aig}")
-        session.run("map")
-        if library.kind == "genlib":
-            remapped = MappedStats.parse_print_stats(session.run("print_stats"))
-        else:
-            session.run("topo")
-            remapped = MappedStats.parse_stime(session.run("stime"))
+        remapped = evaluator.map_file(opt_aig)
         meq = check_equivalence(session, str(design.aig_path), None, sequential=design.sequential)
         if meq.verdict is not Verdict.EQUIVALENT:
             raise EquivalenceFailure(
@@ -244,6 +238,7 @@ def synthesize(
                 "abc_restarts": session.restarts,
                 "errors": stats.errors[:10],
                 "search_seconds": round(search_seconds, 3),
+                "evaluation_seconds": round(stats.seconds, 3),
             },
             "cache": str(cache.path) if cache else None,
             "seconds": round(time.perf_counter() - t0, 3),

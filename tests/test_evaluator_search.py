@@ -1,7 +1,6 @@
 import pytest
 
 from abc_bin import bundled_library
-from synth.abc_session import AbcSession
 from synth.cache import ResultCache
 from synth.evaluator import RecipeEvaluator
 from synth.recipes import ACTIONS, Recipe
@@ -19,7 +18,7 @@ def test_prefix_cache_reuses_intermediate_aigs(evaluator):
     a = evaluator.evaluate(Recipe.parse("b; rw; rf"))
     assert a.ok and a.qor.area > 0 and a.qor.delay > 0 and a.qor.ands > 0
     assert evaluator.stats.steps_executed == 3
-    b = evaluator.evaluate(Recipe.parse("b; rw; rf; rs"))
+    evaluator.evaluate(Recipe.parse("b; rw; rf; rs"))
     assert evaluator.stats.steps_executed == 4  # only the new step ran
     assert evaluator.stats.prefix_hits == 1
 
