@@ -306,17 +306,11 @@ def _predict_update(ip, taken, P, Z, BPS):
     """Predict the direction of a conditional branch, then train on the outcome; returns the prediction."""
     kind = P[P_BP_KIND]
     h = _ip_hash(ip)
-    if kind == 0:  # bimodal: 2-bit counters indexed by ip
-        idx = P[P_OFF_BIM] + (h & P[P_BIM_MASK])
-        c = BPS[idx]
-        pred = c >= 2
-        if taken:
-            if c < 3:
-                BPS[idx] = c + 1
-        elif c > 0:
-            BPS[idx] = c - 1
-    elif kind == 1:  # gshare: 2-bit counters indexed by ip XOR global history
-        idx = P[P_OFF_GSH] + ((h ^ (Z[Z_GHIST] & P[P_GS_HMASK])) & P[P_GS_MASK])
+    if kind <= 1:  # 2-bit saturating counters
+        if kind == 0:  # bimodal: indexed by ip
+            idx = P[P_OFF_BIM] + (h & P[P_BIM_MASK])
+        else:  # gshare: indexed by ip XOR global history
+            idx = P[P_OFF_GSH] + ((h ^ (Z[Z_GHIST] & P[P_GS_HMASK])) & P[P_GS_MASK])
         c = BPS[idx]
         pred = c >= 2
         if taken:
