@@ -35,11 +35,15 @@ def cli() -> None:
 def _register() -> None:
     from edaflow.commands.doctor import doctor
     from edaflow.commands.ipc import ipc
+    from edaflow.commands.regress import history, regress, runs
     from edaflow.commands.synth import synth
 
     cli.add_command(synth)
     cli.add_command(doctor)
     cli.add_command(ipc)
+    cli.add_command(regress)
+    cli.add_command(runs)
+    cli.add_command(history)
 
 
 _register()
