@@ -73,6 +73,8 @@ def _unj(s):
 
 
 def normalise_url(db: str) -> str:
+    if db.startswith(("postgresql://", "postgres://")):  # the driver we depend on (psycopg2-binary)
+        return "postgresql+psycopg2://" + db.split("://", 1)[1]
     return db if "://" in db else f"sqlite:///{Path(db).resolve()}"
 
 
