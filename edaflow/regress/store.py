@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -105,31 +106,41 @@ class Store:
             raise InputError(f"no driver for database {db!r}: {exc}") from None
 
     def _migrate(self) -> None:
-        with self.engine.begin() as conn:
-            insp = sa.inspect(conn)
-            current = 0
-            if insp.has_table("edaflow_schema"):
-                row = conn.execute(sa.select(schema_t.c.version)).first()
-                current = row[0] if row else 0
-            if current > SCHEMA_VERSION:
-                raise InputError(f"database schema version {current} is newer than this edaflow supports "
-                                 f"({SCHEMA_VERSION}); upgrade edaflow")
-            if current == SCHEMA_VERSION:
-                return
-            schema_t.create(conn, checkfirst=True)
-            migrations_t.create(conn, checkfirst=True)
-        for v in range(current + 1, SCHEMA_VERSION + 1):
+        """Bring the schema to SCHEMA_VERSION; safe when several processes open a new database at once
+        (PostgreSQL: an advisory lock; SQLite: the write lock, plus a re-check if another process won)."""
+        for attempt in range(10):
             try:
                 with self.engine.begin() as conn:
-                    desc, fn = MIGRATIONS[v]
-                    fn(conn)
-                    conn.execute(migrations_t.insert().values(version=v, applied_at=now(), description=desc))
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(74210)"))
+                    current = 0
+                    if sa.inspect(conn).has_table("edaflow_schema"):
+                        row = conn.execute(sa.select(schema_t.c.version)).first()
+                        current = row[0] if row else 0
+                    if current > SCHEMA_VERSION:
+                        raise InputError(f"database schema version {current} is newer than this edaflow supports "
+                                         f"({SCHEMA_VERSION}); upgrade edaflow")
+                    if current == SCHEMA_VERSION:
+                        return
+                    schema_t.create(conn, checkfirst=True)
+                    migrations_t.create(conn, checkfirst=True)
+                    for v in range(current + 1, SCHEMA_VERSION + 1):
+                        desc, fn = MIGRATIONS[v]
+                        fn(conn)
+                        conn.execute(migrations_t.insert().values(version=v, applied_at=now(), description=desc))
                     if conn.execute(sa.select(schema_t.c.id)).first():
-                        conn.execute(schema_t.update().values(version=v))
+                        conn.execute(schema_t.update().values(version=SCHEMA_VERSION))
                     else:
-                        conn.execute(schema_t.insert().values(id=1, version=v))
-            except sa.exc.IntegrityError:
-                pass  # another process applied the same migration concurrently
+                        conn.execute(schema_t.insert().values(id=1, version=SCHEMA_VERSION))
+                return
+            except (sa.exc.IntegrityError, sa.exc.ProgrammingError) as exc:
+                if attempt == 9:
+                    raise
+                time.sleep(0.2 + 0.1 * attempt)  # another process created the schema concurrently; re-check
+            except sa.exc.OperationalError as exc:
+                if "already exists" not in str(exc) or attempt == 9:
+                    raise
+                time.sleep(0.2 + 0.1 * attempt)
 
     # -- runs ---------------------------------------------------------------------------------
     def create_run(self, run: dict) -> None:
