@@ -25,6 +25,7 @@ from synth.cache import ResultCache
 from synth.equivalence import EquivalenceResult, Verdict, check_equivalence
 from synth.evaluator import Evaluation, RecipeEvaluator
 from synth.frontend import DesignInput, load_design
+from synth.netlist import write_mapped_netlist
 from synth.qor import OBJECTIVES, improvement_pct
 from synth.recipes import ACTION_SETS, Recipe
 from synth.search import SearchContext, get_strategy
@@ -191,8 +192,24 @@ def synthesize(
             raise EquivalenceFailure(
                 f"mapped netlist of {design.top} is {meq.verdict.value} to the input by {meq.method}; no output written"
             )
-        session.run(f"write_verilog {mapped_v}")
-        _rename_module(mapped_v, design.top)
+        written = None
+        if design.yosys_log:
+            # Verilog input: the file is written by Yosys from the RTL (ports, clock, asynchronous resets
+            # and register names kept; the recipe runs in Yosys' abc pass) and proven from the file.
+            say("writing the netlist through Yosys and proving the written file")
+            written = write_mapped_netlist(
+                design.sources, design.top, best.recipe.steps, library, mapped_v, staging,
+                include_dirs=opts.include_dirs, defines=opts.defines, params=opts.params,
+                yosys_abc=opts.yosys_abc, log_path=staging / "netlist_yosys.log",
+            )
+            if written.verdict is not Verdict.EQUIVALENT:
+                raise EquivalenceFailure(
+                    f"written netlist {mapped_v.name} of {design.top} is {written.verdict.value} to the RTL by "
+                    f"{written.method} ({written.detail}); no output written"
+                )
+        else:
+            session.run(f"write_verilog {mapped_v}")
+            _rename_module(mapped_v, design.top)
 
         stats = evaluator.stats
         obj_base, obj_best = baseline.qor.objective(opts.objective), best.qor.objective(opts.objective)
@@ -225,7 +242,22 @@ def synthesize(
             "objective_improvement_pct": improvement_pct(obj_best, obj_base),
             "remapped": {"area": remapped.area, "delay": remapped.delay, "adp": remapped.area * remapped.delay},
             "equivalence": eq.verdict.value,
-            "equivalence_detail": {"optimized_aig": eq.to_dict(), "mapped_netlist": meq.to_dict()},
+            "equivalence_detail": {
+                "optimized_aig": eq.to_dict(),
+                "mapped_netlist": meq.to_dict(),
+                "written_file": written.equivalence_dict() if written else {
+                    "verdict": meq.verdict.value, "method": f"{meq.method} (ABC's in-memory mapped network)",
+                    "file": None},
+            },
+            "written_netlist": {
+                "file": mapped_v.name,
+                "route": "yosys synth -flatten; abc -script (recipe + map); write_verilog -noattr" if written
+                else "ABC write_verilog",
+                "cells": written.cells if written else None,
+                "area": written.area if written else remapped.area,
+                "area_note": "sum of the library areas of the logic cells in the file (flops kept by Yosys "
+                             "outside ABC are not counted for a genlib library)" if written else None,
+            },
             "search": {
                 "evaluations": ctx.used,
                 "failed_evaluations": stats.failed,
@@ -249,6 +281,8 @@ def synthesize(
                 "mapped_verilog": f"{design.top}.mapped.v",
                 "yosys_log": "yosys.log" if design.yosys_log else None,
                 "abc_log": "abc_commands.log",
+                "netlist_log": "netlist_yosys.log" if written else None,
+                "cell_models": "cells.v" if written and (staging / "cells.v").exists() else None,
             },
         }
         (staging / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -257,6 +291,10 @@ def synthesize(
         names = [f"{design.top}.aig", opt_aig.name, mapped_v.name, "abc_commands.log"]
         if design.yosys_log:
             names.append("yosys.log")
+        if written:
+            names.append("netlist_yosys.log")
+            if (staging / "cells.v").exists():
+                names.append("cells.v")
         session.close()
         if not design.yosys_log:
             (outdir / "yosys.log").unlink(missing_ok=True)  # stale, from an earlier Verilog run
