@@ -1,6 +1,6 @@
 """`edaflow regress` against real services: a PostgreSQL server started by the test, a Dask LocalCluster
 of processes, and the HTML report in headless Chromium. Each skips where its tool is absent, unless
-EDAFLOW_REQUIRE_TOOLS=1 (CI)."""
+EDAFLOW_REQUIRE_TOOLS=1 (CI). Each takes about 10 s, so they run in the quick suite (CI needs them)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,6 @@ def postgres_url():
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.mark.slow
 def test_postgres_two_concurrent_runs(tmp_path, abc_path, postgres_url):
     m = manifest(tmp_path, SMALL)
     ps = [subprocess.Popen([sys.executable, "-m", "edaflow.cli", "regress", str(m), "--db", postgres_url,
@@ -76,7 +75,6 @@ def test_postgres_two_concurrent_runs(tmp_path, abc_path, postgres_url):
     assert len(runs) == 2 and all(x["status"] == "done" and x["designs_done"] == 2 for x in runs)
 
 
-@pytest.mark.slow
 def test_dask_local_cluster(tmp_path, abc_path):
     from dask.distributed import LocalCluster
 
@@ -88,7 +86,6 @@ def test_dask_local_cluster(tmp_path, abc_path):
     assert {d["design"]: d["status"] for d in s["designs"]} == {"rca32": "ok", "cla32": "ok"}
 
 
-@pytest.mark.slow
 def test_html_report_in_chromium(tmp_path, abc_path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     _need(chromium is not None, "chromium")
