@@ -203,7 +203,10 @@ def load_design(
         tmp_aig.unlink()
     elif len(paths) == 1 and paths[0].suffix.lower() in NETLIST_SUFFIXES:
         src = paths[0]
-        top = top or src.stem
+        if top is not None and top != src.stem:
+            raise InputError(f"--top applies to Verilog inputs only; a {src.suffix} netlist has one module, "
+                             f"named after the file ({src.stem})", path=str(src))
+        top = src.stem
         aig = workdir / f"{top}.aig"
         netlist_to_aig(session, src, aig)
     else:

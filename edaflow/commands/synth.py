@@ -34,12 +34,16 @@ def print_summary(report: dict, echo=click.echo) -> None:
          f"objective {report['objective']}, seed {report['seed']}, library {report['library']['path']}")
     echo(f"  {'':10s} {'resyn2':>14s} {'best':>14s} {'change':>9s}")
     for label, key in rows:
-        echo(f"  {label:10s} {_fmt(b[key]):>14s} {_fmt(s[key]):>14s} {-imp[key]:+8.2f}%")
+        change = -imp[key] + 0.0  # + 0.0: a zero change prints as +0.00%, not -0.00%
+        echo(f"  {label:10s} {_fmt(b[key]):>14s} {_fmt(s[key]):>14s} {(change if change else 0.0):+8.2f}%")
     echo(f"  recipe       {s['recipe']}")
     srch = report["search"]
     eqd = report["equivalence_detail"]
     echo(f"  equivalence  {report['equivalence']} (optimized AIG: {eqd['optimized_aig']['method']}, "
          f"mapped netlist: {eqd['mapped_netlist']['verdict']} by {eqd['mapped_netlist']['method']})")
+    wf = eqd.get("written_file")
+    if wf and wf.get("file"):
+        echo(f"  written file {wf['file']}: {wf['verdict']} to the input by {wf['method']}")
     cache_note = f", {srch['result_cache_hits']} answered from the result cache" if srch["result_cache_hits"] else ""
     echo(f"  search       {srch['evaluations']} evaluations{cache_note}, {srch['failed_evaluations']} failed; "
          f"{srch['steps_executed']} optimisation steps run vs {srch['steps_naive_replay']} for naive replay; "
