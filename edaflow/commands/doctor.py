@@ -44,7 +44,10 @@ def collect() -> list[dict]:
     except ImportError:
         tracer_requirements = None
     if tracer_requirements is not None:
+        listed = {r["name"] for r in rows}
         for name, version, advice in tracer_requirements():
+            if name in listed:  # capstone is both a package above and a tracer requirement: list it once
+                continue
             rows.append({"name": name, "what": "tracer", "version": version,
                          "path": shutil.which(name) or "", "advice": "" if version else advice})
     return rows
