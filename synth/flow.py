@@ -136,11 +136,14 @@ def synthesize(
     outdir = Path(opts.outdir).resolve() if opts.outdir else None
     staging_root = (outdir if outdir else Path.cwd() / "edaflow_out")
     created_root = not staging_root.exists()
-    staging_root.mkdir(parents=True, exist_ok=True)
     staging = staging_root / f".staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
+    try:
+        staging_root.mkdir(parents=True, exist_ok=True)
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
+    except OSError as exc:  # unwritable, or under a file: bad input, not an internal error
+        raise InputError(f"cannot use this output folder: {exc.strerror or exc}", path=str(staging_root)) from None
     session = AbcSession(opts.abc_path, setup=[library.abc_load_command()], timeout=opts.abc_timeout,
                          transcript=staging / "abc_commands.log")
     cache = ResultCache(opts.cache_path) if opts.use_cache else None

@@ -77,3 +77,10 @@ def test_osu018_flops_in_netlist(tmp_path, abc_path):
     out, rep, text = run_synth(tmp_path, [DATA / "seq_async.v"], "seq_async", "--liberty", OSU018)
     assert re.search(r"^\s*DFF\w*\s", text, re.M), "osu018 flip-flop cells expected in the netlist"
     assert "always" not in text
+
+
+def test_output_folder_under_a_file_is_bad_input(tmp_path):
+    f = tmp_path / "afile"
+    f.write_text("x")
+    r = edaflow("synth", DATA / "small_alu.v", "--budget", "2", "-o", f / "sub")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "output folder" in r.stderr
