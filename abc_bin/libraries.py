@@ -61,6 +61,8 @@ def load_library(path: str | os.PathLike, kind: str) -> CellLibrary:
         raise InputError(f"unknown library kind {kind!r} (expected genlib or liberty)")
     if not p.exists():
         raise InputError("library file does not exist", path=str(path))
+    if p.suffix == ".gz":
+        p = _gunzip(p)
     try:
         head = p.read_bytes()[: 1 << 16].decode("utf-8", errors="replace")
     except OSError as exc:
@@ -72,6 +74,24 @@ def load_library(path: str | os.PathLike, kind: str) -> CellLibrary:
         if "library" not in head or "cell" not in head:
             raise InputError("not a Liberty library (no library(...) group with cells)", path=str(path))
     return CellLibrary(path=p, kind=kind, sha256=_sha256(p))
+
+
+def _gunzip(src: Path) -> Path:
+    """Decompress a ``.lib.gz`` into a private temporary folder (ABC and Yosys read plain files only)."""
+    import atexit
+    import gzip
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="edaflow-lib-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    out = tmp / src.name[: -len(".gz")]
+    try:
+        with gzip.open(src, "rb") as fin, open(out, "wb") as fout:
+            shutil.copyfileobj(fin, fout)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot decompress library: {exc}", path=str(src)) from None
+    return out
 
 
 def bundled_library() -> CellLibrary:

@@ -84,3 +84,10 @@ def test_output_folder_under_a_file_is_bad_input(tmp_path):
     f.write_text("x")
     r = edaflow("synth", DATA / "small_alu.v", "--budget", "2", "-o", f / "sub")
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "output folder" in r.stderr
+
+
+def test_gzipped_liberty(tmp_path, abc_path):
+    gz = tmp_path / "tiny.lib.gz"
+    gz.write_bytes(gzip.compress((DATA / "tiny.lib").read_bytes()))
+    out, rep, text = run_synth(tmp_path, [DATA / "small_alu.v"], "small_alu", "--liberty", gz)
+    assert rep["library"]["kind"] == "liberty" and "NAND2" in text
