@@ -128,6 +128,8 @@ def write_netlist(req: dict) -> int:
     for cell in design.top_module().cells_.values():
         name = cell.type.str().lstrip("\\")
         cells[name] = cells.get(name, 0) + 1
+    if req["kind"] == "liberty":
+        run("stat " + " ".join(f"-liberty {_q(p)}" for p in libs))  # "Chip area" of the file's cells
     run(f"write_verilog -noattr {_q(req['output'])}")
 
     # The file written is the file proven: read it back with the cells' functions.

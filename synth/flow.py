@@ -258,8 +258,10 @@ def synthesize(
                 else "ABC write_verilog",
                 "cells": written.cells if written else None,
                 "area": written.area if written else remapped.area,
-                "area_note": "sum of the library areas of the logic cells in the file (flops kept by Yosys "
-                             "outside ABC are not counted for a genlib library)" if written else None,
+                "area_note": None if not written else (
+                    "Yosys stat -liberty: every cell in the file, flip-flops included" if library.kind == "liberty"
+                    else "sum of the genlib areas of the logic cells in the file (flops, kept by Yosys outside "
+                         "ABC as always blocks, are not counted)"),
             },
             "search": {
                 "evaluations": ctx.used,
