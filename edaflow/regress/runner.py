@@ -194,6 +194,21 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
         echo(f"  {res['design']}: {res['status']} ({res.get('seconds', 0):.1f} s)"
              + (f" - {res['error']}" if res.get("error") else ""))
 
+    try:
+        _dispatch(todo, record, jobs, scheduler, run_id)
+    except KeyboardInterrupt:
+        store.finish_run(run_id, "interrupted")  # resumable with --resume RUN_ID
+        raise
+    except InputError:  # e.g. an unreachable Dask scheduler: nothing ran
+        store.finish_run(run_id, "aborted")
+        raise
+    store.finish_run(run_id)
+    summary = build_summary(store, run_id, base_label, base_rules)
+    store.close()
+    return summary
+
+
+def _dispatch(todo: list[dict], record, jobs: int, scheduler: str | None, run_id: str) -> None:
     if scheduler:
         from dask.distributed import Client, as_completed as dask_completed
 
@@ -208,14 +223,13 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
         finally:
             client.close()
     else:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
             futs = [pool.submit(execute, j) for j in todo]
             for fut in as_completed(futs):
                 record(fut.result())
-    store.finish_run(run_id)
-    summary = build_summary(store, run_id, base_label, base_rules)
-    store.close()
-    return summary
+        finally:  # on Ctrl-C: start no further designs
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def build_summary(store: Store, run_id: str, base_label: str, base_rules: dict, history_runs: int = 10) -> dict:
