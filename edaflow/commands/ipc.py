@@ -12,9 +12,9 @@ def ipc() -> None:
 
 def _register() -> None:
     # Subcommands live in their own modules (one module per command family).
-    from edaflow.commands import ipc_sim, ipc_trace
+    from edaflow.commands import ipc_predict_cmds, ipc_sim, ipc_trace
 
-    for cmd in ipc_sim.COMMANDS + ipc_trace.COMMANDS:
+    for cmd in ipc_sim.COMMANDS + ipc_trace.COMMANDS + ipc_predict_cmds.COMMANDS:
         ipc.add_command(cmd)
 
 

@@ -1,0 +1,47 @@
+import numpy as np
+
+from ipc_predict.profile import REUSE_BINS, TraceProfile, load_or_build_profile, profile_records, sidecar_path
+from ipc_predict.traces import empty_records, write_trace
+
+
+def _records(n=5000):
+    r = empty_records(n)
+    r["ip"] = 0x400000 + 4 * (np.arange(n) % 50)
+    r["is_branch"][49::50] = 1
+    r["branch_taken"][49::50] = 1
+    r["destination_registers"][:, 0] = 1 + np.arange(n) % 3
+    r["source_registers"][:, 0] = 1 + (np.arange(n) + 2) % 3
+    r["source_memory"][::5, 0] = 0x10000 + 64 * (np.arange(n)[::5] % 100)
+    return r
+
+
+def test_profile_rates_and_shapes():
+    p = profile_records(_records(), interval=1000)
+    assert p.instructions == 5000 and p.bbv.shape[0] == 5
+    assert p.bbv.sum() == 5000
+    assert abs(p.scalars["branch_pki"] - 20.0) < 1e-9
+    assert p.scalars["taken_rate"] == 1.0
+    assert abs(p.scalars["load_pki"] - 200.0) < 1e-9
+    assert p.scalars["data_lines"] == 20  # i % 100 for i in 0, 5, 10, ...: 20 lines
+    assert p.reuse_hist.shape == (REUSE_BINS,) and abs(p.reuse_hist.sum() - 1) < 1e-9
+    # each line is reused every 20 accesses -> bin [16, 32)
+    assert p.reuse_hist[5] == 1.0
+    assert p.scalars["dep1_frac"] == 1.0 or p.scalars["dep_mean"] > 0
+
+
+def test_sidecar_reused_stale_and_corrupt(tmp_path):
+    t = tmp_path / "t.champsimtrace.xz"
+    write_trace(t, _records())
+    msgs = []
+    p1 = load_or_build_profile(t, interval=1000, on_message=msgs.append)
+    assert sidecar_path(t).exists() and msgs == []
+    p2 = load_or_build_profile(t, interval=1000, on_message=msgs.append)
+    assert msgs == [] and p2.trace_sha256 == p1.trace_sha256
+    write_trace(t, _records(4000))
+    p3 = load_or_build_profile(t, interval=1000, on_message=msgs.append)
+    assert "stale" in msgs[-1] and p3.instructions == 4000
+    sidecar_path(t).write_bytes(b"garbage")
+    p4 = load_or_build_profile(t, interval=1000, on_message=msgs.append)
+    assert "corrupt" in msgs[-1] and p4.instructions == 4000
+    assert isinstance(TraceProfile.load(sidecar_path(t)), TraceProfile)
+
