@@ -18,6 +18,7 @@ from pathlib import Path
 from abc_bin import CellLibrary, abc_version
 from synth.abc_session import AbcError, AbcSession
 from synth.aiger import aiger_content_sha256
+from synth.actions import command_of, get_action, step_timeout
 from synth.cache import ResultCache
 from synth.qor import AigStats, LutStats, MappedStats, QoR
 from synth.recipes import Recipe
@@ -120,8 +121,12 @@ class RecipeEvaluator:
         if k:
             self.stats.prefix_hits += 1
         self.session.run(f"read {path}")
+        ands = None
         for i in range(k, len(steps)):
-            self.session.run(steps[i])
+            if ands is None and get_action(steps[i]) is not None:
+                ands = AigStats.parse(self.session.run("print_stats")).ands
+            limit = step_timeout(steps[i], ands or 0, self.timeout) if ands is not None else None
+            self.session.run(command_of(steps[i]), limit)
             self.stats.steps_executed += 1
             if store_upto is None or i + 1 <= store_upto:
                 self._store_prefix(steps[: i + 1])

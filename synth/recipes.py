@@ -10,22 +10,14 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from edaflow.errors import InputError
+from synth.actions import ABC_RL, ACTION_SETS, EXTENDED  # noqa: F401  (re-exported)
 
 #: ABC-RL's action set, in ABC-RL's index order.
-ACTIONS: tuple[str, ...] = (
-    "refactor",
-    "refactor -z",
-    "rewrite",
-    "rewrite -z",
-    "resub -K 8",
-    "resub -z",
-    "balance",
-)
+#: (The sets live in the action registry, synth/actions.py; re-exported here for old imports.)
+ACTIONS: tuple[str, ...] = ABC_RL
 
 #: An optional larger set (FlowTune/BOiLS-style additions that also work on a plain AIG).
-EXTENDED_ACTIONS: tuple[str, ...] = ACTIONS + ("dc2", "resub -K 6 -N 2", "refactor -N 12", "drw")
-
-ACTION_SETS: dict[str, tuple[str, ...]] = {"abc-rl": ACTIONS, "extended": EXTENDED_ACTIONS}
+EXTENDED_ACTIONS: tuple[str, ...] = EXTENDED
 
 #: Short names accepted when a user types a recipe (ABC's own abbreviations).
 ALIASES: dict[str, str] = {

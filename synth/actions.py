@@ -1,0 +1,99 @@
+"""The action registry: one source of truth for every optimisation step a recipe may contain.
+
+Each :class:`Action` has the name used in recipes (and by the learned agent's policy head, through the
+named sets' order), the ABC command line that runs it, its family, and a cost model: seconds per
+1,000 AND nodes measured on this machine with ``bench/actions.py`` (table in docs/synth.md). The cost
+model sets a per-step time limit that scales with the design (:func:`step_timeout`); a step that
+exceeds it fails only that evaluation.
+
+Named sets: ``abc-rl`` (ABC-RL's 7 actions in its index order; the paper baseline), ``extended``
+(FlowTune/BOiLS-style additions) and ``strong`` (extended plus ABC's GIA-based ``&dc2``/``&syn2`` and
+``fraig``). ``&deepsyn`` and ``&dch``/``&synch2`` were tried and left out: with the bundled yosys-abc
+``&deepsyn`` needs abc.rc's ``compress2rs`` alias and the choice-network commands abort on ``&put``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edaflow.errors import InputError
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str  # as written in a recipe
+    command: str  # the ABC command line (may chain commands with ';')
+    family: str  # rewrite / refactor / resub / balance / dc2 / gia / fraig
+    sec_per_kand: float  # measured seconds per 1,000 AND nodes (bench/actions.py)
+
+
+#: Measured with ``python bench/actions.py`` on alu32, cla32, array_mult16, crc32_d64 (test split),
+#: 2-core shared machine, median of the designs' per-step seconds / (ANDs / 1000).
+_ALL: tuple[Action, ...] = (
+    Action("refactor", "refactor", "refactor", 0.012),
+    Action("refactor -z", "refactor -z", "refactor", 0.013),
+    Action("rewrite", "rewrite", "rewrite", 0.010),
+    Action("rewrite -z", "rewrite -z", "rewrite", 0.010),
+    Action("resub -K 8", "resub -K 8", "resub", 0.016),
+    Action("resub -z", "resub -z", "resub", 0.012),
+    Action("balance", "balance", "balance", 0.004),
+    Action("dc2", "dc2", "dc2", 0.085),
+    Action("resub -K 6 -N 2", "resub -K 6 -N 2", "resub", 0.016),
+    Action("refactor -N 12", "refactor -N 12", "refactor", 0.030),
+    Action("drw", "drw", "rewrite", 0.020),
+    Action("&dc2", "&get -n; &dc2; &put", "gia", 0.090),
+    Action("&syn2", "&get -n; &syn2; &put", "gia", 0.017),
+    Action("fraig", "fraig", "fraig", 0.012),
+)
+
+REGISTRY: dict[str, Action] = {a.name: a for a in _ALL}
+
+ABC_RL: tuple[str, ...] = (
+    "refactor", "refactor -z", "rewrite", "rewrite -z", "resub -K 8", "resub -z", "balance",
+)
+EXTENDED: tuple[str, ...] = ABC_RL + ("dc2", "resub -K 6 -N 2", "refactor -N 12", "drw")
+STRONG: tuple[str, ...] = EXTENDED + ("&dc2", "&syn2", "fraig")
+
+ACTION_SETS: dict[str, tuple[str, ...]] = {"abc-rl": ABC_RL, "extended": EXTENDED, "strong": STRONG}
+
+
+def get_action(name: str) -> Action | None:
+    return REGISTRY.get(" ".join(name.split()))
+
+
+def command_of(step: str) -> str:
+    """The ABC command line for a recipe step: the registry's command, else the step itself (standard
+    scripts use plain ABC commands such as ``balance -l`` that are not search actions)."""
+    a = get_action(step)
+    return a.command if a else step
+
+
+def action_set(name: str) -> tuple[str, ...]:
+    try:
+        return ACTION_SETS[name]
+    except KeyError:
+        raise InputError(f"unknown action set {name!r}; choose one of: {', '.join(ACTION_SETS)}") from None
+
+
+def parse_action_list(text: str) -> tuple[str, ...]:
+    """A set name, or a comma-separated list of action names; unknown names list the valid ones."""
+    text = text.strip()
+    if text in ACTION_SETS:
+        return ACTION_SETS[text]
+    names = tuple(" ".join(p.split()) for p in text.split(",") if p.strip())
+    bad = [n for n in names if n not in REGISTRY]
+    if bad or not names:
+        raise InputError(
+            f"unknown action {bad[0] if bad else text!r}; valid actions: {', '.join(REGISTRY)}; "
+            f"sets: {', '.join(ACTION_SETS)}"
+        )
+    return names
+
+
+def step_timeout(step: str, ands: int, cap: float, floor: float = 5.0, slack: float = 50.0) -> float:
+    """Time limit for one step on a network of ``ands`` AND nodes: ``slack`` times the cost model,
+    at least ``floor`` seconds, at most ``cap`` (the session's per-command timeout)."""
+    a = get_action(step)
+    if a is None:
+        return cap
+    return max(floor, min(cap, slack * a.sec_per_kand * ands / 1000.0))
