@@ -2,7 +2,7 @@
 
 Each :class:`Action` has the name used in recipes (and by the learned agent's policy head, through the
 named sets' order), the ABC command line that runs it, its family, and a cost model: seconds per
-1,000 AND nodes measured on this machine with ``bench/actions.py`` (table in docs/synth.md). The cost
+1,000 AND nodes (provisional, see below). The cost
 model sets a per-step time limit that scales with the design (:func:`step_timeout`); a step that
 exceeds it fails only that evaluation.
 
@@ -27,8 +27,9 @@ class Action:
     sec_per_kand: float  # measured seconds per 1,000 AND nodes (bench/actions.py)
 
 
-#: Measured with ``python bench/actions.py`` on alu32, cla32, array_mult16, crc32_d64 (test split),
-#: 2-core shared machine, median of the designs' per-step seconds / (ANDs / 1000).
+#: PROVISIONAL: rough figures from one timing of each command on alu32 (2,010 ANDs) on the shared 2-core
+#: machine (dc2 0.17 s, &dc2 0.18 s, &syn2 0.03 s, fraig 0.02 s, drw 0.04 s, ...); bench/actions.py to
+#: measure them over several designs is not written yet.
 _ALL: tuple[Action, ...] = (
     Action("refactor", "refactor", "refactor", 0.012),
     Action("refactor -z", "refactor -z", "refactor", 0.013),
