@@ -74,7 +74,8 @@ def parse_equiv_status(log: str) -> tuple[Verdict, str]:
 
 def abc_script(steps: Sequence[str], kind: str) -> str:
     """The script Yosys' ``abc`` pass runs: the recipe, then the same mapping the evaluator measures."""
-    return "\n".join(["strash", *steps, "map", "topo"]) + "\n"
+    from synth.actions import command_of  # a step is an action name (``&dc2`` runs as ``&get -n; &dc2; &put``)
+    return "\n".join(["strash", *(command_of(s) for s in steps), "map", "topo"]) + "\n"
 
 
 def write_mapped_netlist(
