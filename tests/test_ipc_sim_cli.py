@@ -93,3 +93,16 @@ def test_module_entry_point_exit_code(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "no such trace file" in proc.stderr
+
+
+def test_sim_nothing_to_simulate_is_bad_input(trace, tmp_path):
+    """--instructions 0, a warm-up longer than the trace and an empty trace: one line, exit 2."""
+    res = _run("ipc", "sim", trace, "--instructions", 0)
+    assert res.exit_code == 2 and "--instructions 0" in res.output
+    res = _run("ipc", "sim", trace, "--warmup", 50_000)
+    assert res.exit_code == 2 and "after the 50,000-instruction warm-up" in res.output
+    empty = tmp_path / "empty.champsimtrace"
+    empty.write_bytes(b"")
+    res = _run("ipc", "sim", empty)
+    assert res.exit_code == 2 and "trace is empty" in res.output and str(empty) in res.output
+    assert len(res.output.strip().splitlines()) == 1

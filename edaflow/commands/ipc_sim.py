@@ -59,7 +59,13 @@ def sim(trace: str, config_path: str | None, warmup: int, instructions: int | No
     _count(warmup, "warmup")
     _count(instructions, "instructions")
     cfg = _load_config(config_path)
+    if instructions == 0:
+        raise InputError("--instructions 0 simulates nothing; give a positive count or leave it out for the whole trace")
     res = simulate(trace, cfg, warmup=warmup, instructions=instructions)
+    if res.instructions == 0:
+        why = (f"the trace has no instructions after the {warmup:,}-instruction warm-up" if warmup
+               else "the trace is empty")
+        raise InputError(f"nothing simulated: {why}", path=trace)
     if as_json:
         out = {"trace": trace, **res.to_dict(), "config": cfg.to_dict()}
         click.echo(json.dumps(out, indent=2))
