@@ -111,26 +111,8 @@ def verilog_to_aig(
         "top": top,
         "output": str(out_aig),
     }
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(request, f)
-        req_path = f.name
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "synth._yosys_child", req_path],
-            capture_output=True, text=True, timeout=timeout,
-            cwd=str(Path(__file__).resolve().parent.parent),
-        )
-    except subprocess.TimeoutExpired:
-        raise ToolError(f"Yosys did not finish within {timeout:g} s on {paths[0]}") from None
-    finally:
-        os.unlink(req_path)
-    log = proc.stdout + ("\n" + proc.stderr if proc.stderr else "")
-    if log_path:
-        Path(log_path).write_text(log, encoding="utf-8")
-    result = None
-    for line in log.splitlines():
-        if line.startswith("EDAFLOW-RESULT "):
-            result = json.loads(line[len("EDAFLOW-RESULT ") :])
+    proc, log, result = run_yosys_child(request, timeout, f"Yosys did not finish within {timeout:g} s on {paths[0]}",
+                                        log_path)
     where = str(paths[0]) if len(paths) == 1 else ", ".join(str(p) for p in paths)
     if result and result.get("error") == "top":
         roots = result["roots"]
@@ -219,3 +201,30 @@ def load_design(
     if stats.outputs == 0:
         raise InputError("design has no outputs (nothing to optimise)", path=str(paths[0]))
     return DesignInput(aig, top, tuple(paths), stats, log, dict(params or {}))
+
+
+def run_yosys_child(request: dict, timeout: float, timeout_message: str, log_path=None):
+    """Run ``synth._yosys_child`` on a JSON request in a child process (pyosys ends the process on any
+    Yosys error). Returns ``(proc, log, result)``: the finished process, its stdout+stderr (also written
+    to ``log_path``) and the child's ``EDAFLOW-RESULT`` JSON, or None when it printed none."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(request, f)
+        req_path = f.name
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "synth._yosys_child", req_path],
+            capture_output=True, text=True, timeout=timeout,
+            cwd=str(Path(__file__).resolve().parent.parent),
+        )
+    except subprocess.TimeoutExpired:
+        raise ToolError(timeout_message) from None
+    finally:
+        os.unlink(req_path)
+    log = proc.stdout + ("\n" + proc.stderr if proc.stderr else "")
+    if log_path:
+        Path(log_path).write_text(log, encoding="utf-8")
+    result = None
+    for line in log.splitlines():
+        if line.startswith("EDAFLOW-RESULT "):
+            result = json.loads(line[len("EDAFLOW-RESULT ") :])
+    return proc, log, result

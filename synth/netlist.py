@@ -7,17 +7,11 @@ Yosys' ``equiv_status``.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from edaflow.errors import ToolError
 from synth.equivalence import Verdict
 
 _GATE = re.compile(r"^\s*GATE\s+(\S+)\s+([-+0-9.eE]+)\s+(\w+)\s*=\s*([^;]+);", re.M)
@@ -104,23 +98,10 @@ def write_mapped_netlist(
     }
     if library.kind == "genlib":
         req["cell_models"] = str(genlib_cell_models(Path(libs[0]), workdir / "cells.v"))
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(req, f)
-        req_path = f.name
-    try:
-        proc = subprocess.run([sys.executable, "-m", "synth._yosys_child", req_path], capture_output=True, text=True,
-                              timeout=timeout, cwd=str(Path(__file__).resolve().parent.parent))
-    except subprocess.TimeoutExpired:
-        raise ToolError(f"Yosys did not write the netlist of {top} within {timeout:g} s") from None
-    finally:
-        os.unlink(req_path)
-    log = proc.stdout + ("\n" + proc.stderr if proc.stderr else "")
-    if log_path:
-        Path(log_path).write_text(log, encoding="utf-8")
-    result = None
-    for line in log.splitlines():
-        if line.startswith("EDAFLOW-RESULT "):
-            result = json.loads(line[len("EDAFLOW-RESULT "):])
+    from synth.frontend import run_yosys_child
+
+    proc, log, result = run_yosys_child(req, timeout, f"Yosys did not write the netlist of {top} within {timeout:g} s",
+                                        log_path)
     if proc.returncode != 0 or not result:
         err = [ln for ln in log.splitlines() if "ERROR" in ln]
         return WrittenNetlist(Path(out_v), {}, None, Verdict.UNDECIDED, "yosys equiv_make/equiv_simple/equiv_induct",
