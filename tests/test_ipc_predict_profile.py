@@ -45,3 +45,45 @@ def test_sidecar_reused_stale_and_corrupt(tmp_path):
     assert "corrupt" in msgs[-1] and p4.instructions == 4000
     assert isinstance(TraceProfile.load(sidecar_path(t)), TraceProfile)
 
+
+
+def test_profile_is_the_same_in_any_chunking():
+    from ipc_predict import microbench as mb
+
+    r = mb.mixed(60_000)
+    a = profile_records(r, interval=7000)
+    b = profile_records(r, interval=7000, chunk_records=4099)
+    assert a.scalars == b.scalars
+    assert (a.bbv == b.bbv).all() and a.bbv.sum() == 60_000
+    assert np.array_equal(a.reuse_hist, b.reuse_hist) and np.array_equal(a.dep_hist, b.dep_hist)
+
+
+def test_branch_predictability():
+    r = _records(4000)
+    # branch at 49::50 always taken -> fully biased, never flips
+    p = profile_records(r, interval=1000)
+    assert p.scalars["branch_bias"] == 1.0 and p.scalars["branch_flip_rate"] == 0.0
+    r["branch_taken"][49::100] = 0  # alternate taken / not taken on the same ip
+    p = profile_records(r, interval=1000, chunk_records=333)
+    assert p.scalars["branch_bias"] == 0.5 and p.scalars["branch_flip_rate"] == 1.0
+
+
+def test_profile_cli(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from edaflow.cli import cli
+
+    t = tmp_path / "t.champsimtrace.xz"
+    write_trace(t, _records())
+    run = CliRunner().invoke(cli, ["ipc", "profile", str(t), "--interval", "1000", "--json"])
+    assert run.exit_code == 0, run.output
+    d = json.loads(run.stdout)
+    assert d["instructions"] == 5000 and d["intervals"] == 5
+    assert abs(d["features"]["prof_branch_pki"] - 20.0) < 1e-9
+    sidecar_path(t).write_bytes(b"junk")
+    run = CliRunner().invoke(cli, ["ipc", "profile", str(t), "--interval", "1000"])
+    assert run.exit_code == 0 and "corrupt profile" in run.output
+    run = CliRunner().invoke(cli, ["ipc", "profile", str(tmp_path / "missing.champsimtrace.xz")])
+    assert run.exit_code == 2 and "no such trace" in run.output
