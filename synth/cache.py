@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -40,7 +41,9 @@ class ResultCache:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path else default_cache_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), timeout=30)
+        # One connection shared by the evaluator pool's threads, serialised by a lock.
+        self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+        self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
         self._db.commit()
@@ -48,10 +51,11 @@ class ResultCache:
         self.misses = 0
 
     def get(self, design_sha: str, recipe: str, library_sha: str, abc_version: str, measure: str) -> QoR | None:
-        row = self._db.execute(
-            "SELECT qor FROM results WHERE design_sha=? AND recipe=? AND library_sha=? AND abc_version=? AND measure=?",
-            (design_sha, recipe, library_sha, abc_version, measure),
-        ).fetchone()
+        with self._lock:
+            row = self._db.execute(
+                "SELECT qor FROM results WHERE design_sha=? AND recipe=? AND library_sha=? AND abc_version=? AND measure=?",
+                (design_sha, recipe, library_sha, abc_version, measure),
+            ).fetchone()
         if row is None:
             self.misses += 1
             return None
@@ -59,11 +63,12 @@ class ResultCache:
         return QoR.from_dict(json.loads(row[0]))
 
     def put(self, design_sha: str, recipe: str, library_sha: str, abc_version: str, measure: str, qor: QoR) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?)",
-            (design_sha, recipe, library_sha, abc_version, measure, json.dumps(qor.to_dict()), time.time()),
-        )
-        self._db.commit()
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?)",
+                (design_sha, recipe, library_sha, abc_version, measure, json.dumps(qor.to_dict()), time.time()),
+            )
+            self._db.commit()
 
     def close(self) -> None:
         self._db.close()

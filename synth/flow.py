@@ -23,12 +23,16 @@ from abc_bin import CellLibrary, abc_version, bundled_library
 from synth.abc_session import AbcError, AbcSession
 from synth.cache import ResultCache
 from synth.equivalence import EquivalenceResult, Verdict, check_equivalence
-from synth.evaluator import Evaluation, RecipeEvaluator
+from synth.actions import parse_action_list
+from synth.evaluator import DEFAULT_MAPPING, Evaluation, EvaluatorPool, RecipeEvaluator, default_jobs, parse_mappings
 from synth.frontend import DesignInput, load_design
 from synth.netlist import write_mapped_netlist
 from synth.qor import OBJECTIVES, improvement_pct
 from synth.recipes import ACTION_SETS, Recipe
 from synth.search import SearchContext, get_strategy
+
+
+UNLIMITED = 10**9  # the evaluation budget of a search limited by --time only
 
 
 class EquivalenceFailure(ToolError):
@@ -44,7 +48,7 @@ class SynthOptions:
     params: Mapping[str, str] = field(default_factory=dict)
     yosys_abc: bool = False  # let Yosys run its own ABC pass before the search (Verilog inputs)
     strategy: str = "mcts"
-    budget: int = 100
+    budget: int | None = 100  # None: no evaluation limit (needs time_limit)
     recipe_length: int = 10
     objective: str = "adp"
     action_set: str = "abc-rl"
@@ -55,16 +59,25 @@ class SynthOptions:
     cache_path: str | None = None
     abc_path: str | None = None
     abc_timeout: float = 120.0
+    time_limit: float | None = None  # wall-clock seconds for the whole search (instead of / besides budget)
+    jobs: int | None = None  # ABC sessions evaluating at once (None: the number of cores)
+    mapping: str = DEFAULT_MAPPING  # "map", "search" (every mapping) or a comma-separated list
 
     def validate(self) -> None:
-        if self.budget <= 0:
+        if self.budget is None and self.time_limit is None:
+            raise InputError("give --budget or --time")
+        if self.budget is not None and self.budget <= 0:
             raise InputError(f"--budget must be a positive number of evaluations (got {self.budget})")
         if self.recipe_length <= 0:
             raise InputError(f"--recipe-length must be positive (got {self.recipe_length})")
         if self.objective not in OBJECTIVES:
             raise InputError(f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
-        if self.action_set not in ACTION_SETS:
-            raise InputError(f"unknown action set {self.action_set!r}; choose one of: {', '.join(ACTION_SETS)}")
+        parse_action_list(self.action_set)  # a set name or a list of registry names
+        parse_mappings(self.mapping)
+        if self.time_limit is not None and not self.time_limit > 0:
+            raise InputError(f"--time must be a positive number of seconds (got {self.time_limit:g})")
+        if self.jobs is not None and self.jobs <= 0:
+            raise InputError(f"--jobs must be a positive number of ABC sessions (got {self.jobs})")
         get_strategy(self.strategy)  # unknown names fail here, before any work
 
 
@@ -106,6 +119,7 @@ def _qor_dict(ev: Evaluation) -> dict:
         "delay": q.delay,
         "adp": q.adp,
         "gates": q.gates,
+        "mapping": ev.mapping,
     }
     if q.luts is not None:
         d["luts"] = q.luts
@@ -169,13 +183,23 @@ def synthesize(
         baseline = evaluator.evaluate(Recipe.standard("resyn2"))
         if not baseline.ok:
             raise ToolError(f"the resyn2 baseline failed on {design.top}: {baseline.error}")
-        action_set = ACTION_SETS[opts.action_set]
+        action_set = parse_action_list(opts.action_set)
+        mappings = parse_mappings(opts.mapping)
+        jobs = opts.jobs or default_jobs()
+        pool = EvaluatorPool(evaluator, jobs)
         ctx = SearchContext(
-            evaluator=evaluator, baseline=baseline, objective=opts.objective, budget=opts.budget,
-            recipe_length=opts.recipe_length, seed=opts.seed, action_set=action_set, on_evaluation=progress,
+            evaluator=evaluator, baseline=baseline, objective=opts.objective,
+            budget=opts.budget if opts.budget is not None else UNLIMITED, recipe_length=opts.recipe_length,
+            seed=opts.seed, action_set=action_set, on_evaluation=progress,
+            pool=pool, time_limit=opts.time_limit, mappings=mappings,
         )
         strategy = get_strategy(opts.strategy)
-        best = strategy.search(ctx)
+        t_search = time.perf_counter()
+        try:
+            best = strategy.search(ctx)
+        finally:
+            pool.close()
+        strategy_seconds = time.perf_counter() - t_search
         search_seconds = time.perf_counter() - t0
 
         # Materialise the winner and prove it equivalent to the input before anything is reported.
@@ -189,7 +213,7 @@ def synthesize(
                 f"(recipe: {best.recipe}); no output written"
             )
         mapped_v = staging / f"{design.top}.mapped.v"
-        remapped = evaluator.map_file(opt_aig)
+        remapped = evaluator.map_file(opt_aig, best.mapping)
         meq = check_equivalence(session, str(design.aig_path), None, sequential=design.sequential)
         if meq.verdict is not Verdict.EQUIVALENT:
             raise EquivalenceFailure(
@@ -214,7 +238,7 @@ def synthesize(
             session.run(f"write_verilog {mapped_v}")
             _rename_module(mapped_v, design.top)
 
-        stats = evaluator.stats
+        stats = pool.stats
         obj_base, obj_best = baseline.qor.objective(opts.objective), best.qor.objective(opts.objective)
         report = {
             "design": {
@@ -233,8 +257,12 @@ def synthesize(
             "objective": opts.objective,
             "strategy": opts.strategy,
             "budget": opts.budget,
+            "time_limit": opts.time_limit,
+            "jobs": jobs,
             "recipe_length": opts.recipe_length,
             "action_set": list(action_set),
+            "mappings": list(mappings),
+            "mapping": best.mapping,
             "seed": opts.seed,
             "baseline": _qor_dict(baseline),
             "best": _qor_dict(best),
@@ -270,11 +298,13 @@ def synthesize(
                 "prefix_cache_hits": stats.prefix_hits,
                 "steps_executed": stats.steps_executed,
                 "steps_naive_replay": stats.steps_naive,
-                "abc_commands": session.commands_run,
+                "abc_commands": pool.abc_commands,
                 "abc_commands_evaluating": stats.abc_commands,
-                "abc_restarts": session.restarts,
+                "abc_restarts": pool.abc_restarts,
                 "errors": stats.errors[:10],
                 "search_seconds": round(search_seconds, 3),
+                "strategy_seconds": round(strategy_seconds, 3),
+                "jobs": jobs,
                 "evaluation_seconds": round(stats.seconds, 3),
             },
             "cache": str(cache.path) if cache else None,

@@ -98,9 +98,9 @@ def test_no_strategy_replays_a_cached_prefix(name, abc_path, small_aig, tmp_path
     executed = []
     real_load = ev._load
 
-    def load(steps, store_upto=None):
-        executed.append((steps, dict(ev._prefixes)))
-        return real_load(steps, store_upto)
+    def load(steps, store_upto=None, deadline=None):
+        executed.append((steps, ev.prefixes.keys()))
+        return real_load(steps, store_upto, deadline)
 
     ev._load = load
     ctx, _ = _run(name, ev, budget=21, length=5)

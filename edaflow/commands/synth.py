@@ -30,13 +30,17 @@ def _fmt(x: float) -> str:
 def print_summary(report: dict, echo=click.echo) -> None:
     b, s, imp = report["baseline"], report["best"], report["improvement_pct"]
     rows = [("AND nodes", "and"), ("levels", "levels"), ("area", "area"), ("delay", "delay"), ("ADP", "adp")]
-    echo(f"\n{report['design']['top']}: strategy {report['strategy']}, budget {report['budget']}, "
+    limit = f"budget {report['budget']}" if report["budget"] is not None else ""
+    if report.get("time_limit"):
+        limit += (", " if limit else "") + f"time {report['time_limit']:g} s"
+    echo(f"\n{report['design']['top']}: strategy {report['strategy']}, {limit}, jobs {report.get('jobs', 1)}, "
          f"objective {report['objective']}, seed {report['seed']}, library {report['library']['path']}")
     echo(f"  {'':10s} {'resyn2':>14s} {'best':>14s} {'change':>9s}")
     for label, key in rows:
         change = -imp[key] + 0.0  # + 0.0: a zero change prints as +0.00%, not -0.00%
         echo(f"  {label:10s} {_fmt(b[key]):>14s} {_fmt(s[key]):>14s} {(change if change else 0.0):+8.2f}%")
     echo(f"  recipe       {s['recipe']}")
+    echo(f"  mapping      {s.get('mapping', 'map')}")
     srch = report["search"]
     eqd = report["equivalence_detail"]
     echo(f"  equivalence  {report['equivalence']} (optimized AIG: {eqd['optimized_aig']['method']}, "
@@ -48,7 +52,7 @@ def print_summary(report: dict, echo=click.echo) -> None:
     echo(f"  search       {srch['evaluations']} evaluations{cache_note}, {srch['failed_evaluations']} failed; "
          f"{srch['steps_executed']} optimisation steps run vs {srch['steps_naive_replay']} for naive replay; "
          f"{srch['abc_commands_evaluating']} ABC commands evaluating, {srch['abc_commands']} in all")
-    echo(f"  time         {report['seconds']:.1f} s")
+    echo(f"  time         {report['seconds']:.1f} s ({srch.get('strategy_seconds', 0):.1f} s searching)")
 
 
 @click.command()
@@ -62,12 +66,19 @@ def print_summary(report: dict, echo=click.echo) -> None:
                    "destroys fast-adder architectures).")
 @click.option("--strategy", default="mcts", show_default=True, type=click.Choice(strategy_names()),
               help="Search strategy.")
-@click.option("--budget", default=100, show_default=True, type=int, help="Recipe evaluations (real ABC runs).")
+@click.option("--budget", default=None, type=int,
+              help="Recipe evaluations (real ABC runs) [default: 100, or no limit with --time].")
+@click.option("--time", "time_limit", type=float,
+              help="Wall-clock seconds for the whole search (an alternative to --budget; with both, whichever ends first).")
+@click.option("--jobs", type=int, help="ABC sessions evaluating at once [default: the number of cores].")
+@click.option("--mapping", default="map", show_default=True,
+              help="Technology mapping: map, search (let the search choose among map, dch; map, dch -f; map, "
+                   "map -a, amap, &nf, &dch; &nf) or a comma-separated list of those.")
 @click.option("--recipe-length", default=10, show_default=True, type=int, help="Steps per recipe.")
 @click.option("--objective", default="adp", show_default=True, type=click.Choice(OBJECTIVES),
               help="What to minimise: area x delay, area, delay, AND nodes, or LUT-6 count.")
-@click.option("--actions", "action_set", default="abc-rl", show_default=True, type=click.Choice(list(ACTION_SETS)),
-              help="Action set: ABC-RL's 7 actions, or an extended set.")
+@click.option("--actions", "action_set", default="abc-rl", show_default=True,
+              help=f"Action set ({', '.join(ACTION_SETS)}) or a comma-separated list of actions from synth/actions.py.")
 @click.option("--liberty", type=click.Path(dir_okay=False), help="Liberty cell library (read_lib + stime).")
 @click.option("--genlib", type=click.Path(dir_okay=False), help="genlib cell library (default: bundled edaflow45).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed (runs are deterministic).")
@@ -79,7 +90,8 @@ def print_summary(report: dict, echo=click.echo) -> None:
 @click.option("--timeout", default=120.0, show_default=True, type=float, help="Seconds allowed per ABC command.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or table.")
 @click.option("-v", "--verbose", count=True, help="More detail (the evaluation errors, if any).")
-def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget, recipe_length, objective, action_set,
+def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget, time_limit, jobs, mapping,
+          recipe_length, objective, action_set,
           liberty, genlib, seed, outdir, as_json, no_cache, cache_path, abc_path, timeout, quiet, verbose):
     """Search ABC recipes that beat resyn2 on a design; write a proven-equivalent netlist.
 
@@ -98,7 +110,9 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
     opts = SynthOptions(
         files=files, top=top, include_dirs=include_dirs, defines=defines, params=_kv(params, "--param"),
         yosys_abc=yosys_abc,
-        strategy=strategy, budget=budget, recipe_length=recipe_length, objective=objective, action_set=action_set,
+        strategy=strategy, budget=budget if budget is not None else (None if time_limit else 100),
+        time_limit=time_limit, jobs=jobs, mapping=mapping,
+        recipe_length=recipe_length, objective=objective, action_set=action_set,
         library=library, seed=seed, outdir=outdir, use_cache=not no_cache, cache_path=cache_path,
         abc_path=abc_path, abc_timeout=timeout,
     )
@@ -108,7 +122,8 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
     if show_bar:
         from tqdm import tqdm
 
-        bar = tqdm(total=budget, desc=f"{strategy}", unit="eval", file=sys.stderr, leave=False)
+        bar = tqdm(total=opts.budget, desc=f"{strategy}", unit="eval",
+                   file=sys.stderr, leave=False)
 
     def progress(ctx, ev):
         if bar is not None:

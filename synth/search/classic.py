@@ -1,4 +1,9 @@
-"""Classic search strategies: the resyn2 baseline, random search, greedy, simulated annealing, MCTS."""
+"""Classic search strategies: the resyn2 baseline, random search, greedy, simulated annealing, MCTS.
+
+Every strategy proposes ``ctx.jobs`` recipes per round (``ctx.evaluate_many``), so ``--jobs N`` keeps N
+ABC sessions busy and a run is deterministic for a given ``(seed, jobs)``; with one job each strategy
+is the sequential algorithm.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ class RandomSearch(SearchStrategy):
     def run(self, ctx: SearchContext) -> None:
         while ctx.remaining > 0:
             # Only short prefixes recur among random recipes (7 and 49 of them at depths 1 and 2).
-            ctx.evaluate(ctx.random_recipe(), store_prefixes=2)
+            ctx.evaluate_many([ctx.random_recipe() for _ in range(ctx.jobs)], store_prefixes=2)
 
 
 class Greedy(SearchStrategy):
@@ -34,8 +39,9 @@ class Greedy(SearchStrategy):
         prefix = Recipe(())
         while len(prefix) < ctx.recipe_length and ctx.remaining > 0:
             best_step, best_score = None, -math.inf
-            for action in ctx.action_set:
-                ev = ctx.evaluate(prefix + action)
+            # All candidate next steps are independent: one batch (split over the ABC sessions).
+            evs = ctx.evaluate_many([prefix + action for action in ctx.action_set])
+            for action, ev in zip(ctx.action_set, evs):
                 s = ctx.score(ev)
                 if s > best_score:
                     best_step, best_score = action, s
@@ -45,6 +51,9 @@ class Greedy(SearchStrategy):
 class SimulatedAnnealing(SearchStrategy):
     name = "sa"
     description = "simulated annealing over full-length recipes, starting from resyn2's steps"
+    # With N jobs a round draws N neighbours of the current recipe, evaluates them at once, and
+    # offers the best of them to the Metropolis test. The temperature follows ctx.progress(), so the
+    # schedule works under an evaluation budget and under a time limit alike.
 
     def __init__(self, t_start: float = 0.05, t_end: float = 0.001):
         self.t_start = t_start
@@ -70,13 +79,12 @@ class SimulatedAnnealing(SearchStrategy):
     def run(self, ctx: SearchContext) -> None:
         current = self._start(ctx)
         current_score = ctx.score(ctx.evaluate(current))
-        total = max(1, ctx.remaining)
-        k = 0
         while ctx.remaining > 0:
-            temp = self.t_start * (self.t_end / self.t_start) ** (k / total)
-            k += 1
-            cand = self._neighbour(ctx, current)
-            s = ctx.score(ctx.evaluate(cand))
+            temp = self.t_start * (self.t_end / self.t_start) ** ctx.progress()
+            cands = [self._neighbour(ctx, current) for _ in range(ctx.jobs)]
+            scores = [ctx.score(ev) for ev in ctx.evaluate_many(cands)]
+            i = max(range(len(scores)), key=lambda j: scores[j])  # first best on ties
+            cand, s = cands[i], scores[i]
             if s >= current_score or ctx.rng.random() < math.exp((s - current_score) / temp):
                 current, current_score = cand, s
 
@@ -104,7 +112,11 @@ class MCTS(SearchStrategy):
     We want the single best recipe, not the best average, so a node's value is by default the best
     reward seen below it (``max_weight=1``; 0 gives the classic mean). On 8 public circuits x 2 seeds
     at budget 100 this scored 11.7 % mean ADP reduction vs 10.6 % for the mean with c=0.7 — a small
-    edge, within noise on single designs."""
+    edge, within noise on single designs.
+
+    With N jobs the search is batch-synchronous: a round selects N paths one after another, each
+    selection adding a virtual visit (worth reward 0 until the real one arrives) along its path so the
+    next selection is pushed elsewhere; the N rollouts are evaluated at once and backed up together."""
 
     name = "mcts"
     description = "UCT tree search over actions with random rollouts (one ABC evaluation per rollout)"
@@ -114,37 +126,46 @@ class MCTS(SearchStrategy):
         # Single-player MCTS for optimisation: blend the mean with the best reward seen below a node.
         self.max_weight = max_weight
 
+    def _select(self, ctx: SearchContext, root: _Node, norm) -> tuple[list[_Node], list[str]]:
+        node, path, steps = root, [root], []
+        while not node.untried and node.children and len(steps) < ctx.recipe_length:
+            log_n = math.log(node.visits)
+            action, node = max(
+                node.children.items(),
+                key=lambda kv: norm(kv[1].value(self.max_weight)) + self.c * math.sqrt(log_n / kv[1].visits),
+            )
+            steps.append(action)
+            path.append(node)
+        if node.untried and len(steps) < ctx.recipe_length:  # expansion
+            action = node.untried.pop(ctx.rng.randrange(len(node.untried)))
+            child = _Node(ctx.action_set)
+            node.children[action] = child
+            steps.append(action)
+            path.append(child)
+        for n in path:  # virtual visit; becomes the real one at back-up
+            n.visits += 1
+        return path, steps
+
     def run(self, ctx: SearchContext) -> None:
         root = _Node(ctx.action_set)
         lo, hi = math.inf, -math.inf
 
         def norm(q: float) -> float:
+            if q == -math.inf:  # only virtual visits so far
+                return 0.0
             return 0.5 if hi <= lo else (q - lo) / (hi - lo)
 
         while ctx.remaining > 0:
-            node, path, steps = root, [root], []
-            # Selection
-            while not node.untried and node.children and len(steps) < ctx.recipe_length:
-                log_n = math.log(node.visits)
-                action, node = max(
-                    node.children.items(),
-                    key=lambda kv: norm(kv[1].value(self.max_weight)) + self.c * math.sqrt(log_n / kv[1].visits),
-                )
-                steps.append(action)
-                path.append(node)
-            # Expansion
-            if node.untried and len(steps) < ctx.recipe_length:
-                action = node.untried.pop(ctx.rng.randrange(len(node.untried)))
-                child = _Node(ctx.action_set)
-                node.children[action] = child
-                steps.append(action)
-                path.append(child)
-            # Rollout
-            rollout = steps + [ctx.rng.choice(ctx.action_set) for _ in range(ctx.recipe_length - len(steps))]
-            # The tree path recurs in later simulations; the random rollout tail does not.
-            score = ctx.score(ctx.evaluate(Recipe(tuple(rollout)), store_prefixes=len(steps)))
-            lo, hi = min(lo, score), max(hi, score)
-            for n in path:
-                n.visits += 1
-                n.total += score
-                n.best = max(n.best, score)
+            picks = [self._select(ctx, root, norm) for _ in range(min(ctx.jobs, ctx.remaining))]
+            # Rollout: the tree path recurs in later simulations; the random rollout tail does not.
+            rollouts = [
+                Recipe(tuple(steps + [ctx.rng.choice(ctx.action_set) for _ in range(ctx.recipe_length - len(steps))]))
+                for _, steps in picks
+            ]
+            evs = ctx.evaluate_many(rollouts, [len(steps) for _, steps in picks])
+            for (path, _), ev in zip(picks, evs):
+                score = ctx.score(ev)
+                lo, hi = min(lo, score), max(hi, score)
+                for n in path:
+                    n.total += score
+                    n.best = max(n.best, score)
