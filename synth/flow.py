@@ -23,13 +23,14 @@ from abc_bin import CellLibrary, abc_version, bundled_library
 from synth.abc_session import AbcError, AbcSession
 from synth.cache import ResultCache
 from synth.equivalence import EquivalenceResult, Verdict, check_equivalence
-from synth.actions import parse_action_list
+from synth.actions import REGISTRY, parse_action_list
 from synth.evaluator import DEFAULT_MAPPING, Evaluation, EvaluatorPool, RecipeEvaluator, default_jobs, parse_mappings
 from synth.frontend import DesignInput, load_design
 from synth.netlist import write_mapped_netlist
 from synth.qor import OBJECTIVES, improvement_pct
-from synth.recipes import ACTION_SETS, Recipe
+from synth.recipes import ACTION_SETS, Recipe, load_recipe_file
 from synth.search import SearchContext, get_strategy
+from synth.search.classic import GivenRecipes
 
 
 UNLIMITED = 10**9  # the evaluation budget of a search limited by --time only
@@ -62,6 +63,7 @@ class SynthOptions:
     time_limit: float | None = None  # wall-clock seconds for the whole search (instead of / besides budget)
     jobs: int | None = None  # ABC sessions evaluating at once (None: the number of cores)
     mapping: str = DEFAULT_MAPPING  # "map", "search" (every mapping) or a comma-separated list
+    recipe_file: str | None = None  # evaluate these recipes (one a line) instead of searching
 
     def validate(self) -> None:
         if self.budget is None and self.time_limit is None:
@@ -73,6 +75,8 @@ class SynthOptions:
         if self.objective not in OBJECTIVES:
             raise InputError(f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
         parse_action_list(self.action_set)  # a set name or a list of registry names
+        if self.recipe_file is not None:
+            load_recipe_file(self.recipe_file, tuple(REGISTRY))
         parse_mappings(self.mapping)
         if self.time_limit is not None and not self.time_limit > 0:
             raise InputError(f"--time must be a positive number of seconds (got {self.time_limit:g})")
@@ -193,7 +197,10 @@ def synthesize(
             seed=opts.seed, action_set=action_set, on_evaluation=progress,
             pool=pool, time_limit=opts.time_limit, mappings=mappings,
         )
-        strategy = get_strategy(opts.strategy)
+        if opts.recipe_file is not None:
+            strategy = GivenRecipes(load_recipe_file(opts.recipe_file, tuple(REGISTRY)))
+        else:
+            strategy = get_strategy(opts.strategy)
         t_search = time.perf_counter()
         try:
             best = strategy.search(ctx)
@@ -255,7 +262,8 @@ def synthesize(
             },
             "library": library.to_dict(),
             "objective": opts.objective,
-            "strategy": opts.strategy,
+            "strategy": "given" if opts.recipe_file else opts.strategy,
+            "recipe_file": opts.recipe_file,
             "budget": opts.budget,
             "time_limit": opts.time_limit,
             "jobs": jobs,

@@ -7,6 +7,7 @@ indexes into :data:`ACTIONS`, so this tuple is the single source of truth for ac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from edaflow.errors import InputError
@@ -116,3 +117,25 @@ class Recipe:
 
     def __str__(self) -> str:
         return "; ".join(self.steps)
+
+
+def load_recipe_file(path: str, action_set: Sequence[str]) -> list[Recipe]:
+    """Recipes from a text file, one per line (steps separated by ``;``, aliases allowed, ``#``
+    comments). Every step must be one of ``action_set``; else :class:`InputError` names the file and
+    line and lists the valid actions."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the recipe file: {getattr(exc, 'strerror', None) or exc}", path=str(path)) from None
+    recipes = []
+    for no, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            recipes.append(Recipe.parse(text, action_set))
+        except InputError as exc:
+            raise InputError(exc.message, path=str(path), line=no) from None
+    if not recipes:
+        raise InputError("the recipe file holds no recipe", path=str(path))
+    return recipes

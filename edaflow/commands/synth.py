@@ -74,6 +74,8 @@ def print_summary(report: dict, echo=click.echo) -> None:
 @click.option("--mapping", default="map", show_default=True,
               help="Technology mapping: map, search (let the search choose among map, dch; map, dch -f; map, "
                    "map -a, amap, &nf, &dch; &nf) or a comma-separated list of those.")
+@click.option("--recipe", "recipe_file", type=click.Path(dir_okay=False),
+              help="Evaluate the recipes in this file (one a line, steps separated by ';') instead of searching.")
 @click.option("--recipe-length", default=10, show_default=True, type=int, help="Steps per recipe.")
 @click.option("--objective", default="adp", show_default=True, type=click.Choice(OBJECTIVES),
               help="What to minimise: area x delay, area, delay, AND nodes, or LUT-6 count.")
@@ -91,7 +93,7 @@ def print_summary(report: dict, echo=click.echo) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or table.")
 @click.option("-v", "--verbose", count=True, help="More detail (the evaluation errors, if any).")
 def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget, time_limit, jobs, mapping,
-          recipe_length, objective, action_set,
+          recipe_file, recipe_length, objective, action_set,
           liberty, genlib, seed, outdir, as_json, no_cache, cache_path, abc_path, timeout, quiet, verbose):
     """Search ABC recipes that beat resyn2 on a design; write a proven-equivalent netlist.
 
@@ -111,7 +113,7 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
         files=files, top=top, include_dirs=include_dirs, defines=defines, params=_kv(params, "--param"),
         yosys_abc=yosys_abc,
         strategy=strategy, budget=budget if budget is not None else (None if time_limit else 100),
-        time_limit=time_limit, jobs=jobs, mapping=mapping,
+        time_limit=time_limit, jobs=jobs, mapping=mapping, recipe_file=recipe_file,
         recipe_length=recipe_length, objective=objective, action_set=action_set,
         library=library, seed=seed, outdir=outdir, use_cache=not no_cache, cache_path=cache_path,
         abc_path=abc_path, abc_timeout=timeout,

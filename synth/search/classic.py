@@ -169,3 +169,19 @@ class MCTS(SearchStrategy):
                 for n in path:
                     n.total += score
                     n.best = max(n.best, score)
+
+
+class GivenRecipes(SearchStrategy):
+    """Evaluate exactly the given recipes (``--recipe FILE``), a batch of ``ctx.jobs`` at a time."""
+
+    name = "given"
+    description = "the recipes of a recipe file (not a search)"
+
+    def __init__(self, recipes=()):
+        self.recipes = list(recipes)
+
+    def run(self, ctx: SearchContext) -> None:
+        todo = list(self.recipes)
+        while todo and ctx.remaining > 0:
+            batch, todo = todo[: ctx.jobs], todo[ctx.jobs:]
+            ctx.evaluate_many(batch)
