@@ -1,0 +1,141 @@
+"""The action registry, the mapping choices, parallel evaluation and time budgets, with the real ABC."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from abc_bin import bundled_library
+from edaflow.errors import InputError
+from synth.abc_session import AbcSession
+from synth.actions import ABC_RL, ACTION_SETS, REGISTRY, STRONG, command_of, parse_action_list
+from synth.equivalence import Verdict, check_equivalence
+from synth.evaluator import MAPPINGS, EvaluatorPool, RecipeEvaluator, parse_mappings
+from synth.recipes import Recipe, load_recipe_file
+from synth.search import SearchContext, get_strategy
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_action_runs_and_keeps_the_aig_equivalent(name, abc_path, small_aig, tmp_path):
+    out = tmp_path / "after.aig"
+    with AbcSession(abc_path) as s:
+        s.run(f"read {small_aig}")
+        before = s.run("print_stats")
+        for cmd in command_of(name).split(";"):
+            s.run(cmd.strip())
+        s.run("strash")
+        s.run(f"write_aiger -s {out}")
+        assert "and =" in before
+        eq = check_equivalence(s, str(small_aig), str(out), sequential=False)
+    assert eq.verdict is Verdict.EQUIVALENT, (name, eq.raw[-300:])
+
+
+@pytest.mark.parametrize("mapping", list(MAPPINGS))
+def test_every_mapping_keeps_the_netlist_equivalent(mapping, abc_path, small_aig, tmp_path):
+    ev = RecipeEvaluator(small_aig, bundled_library(), abc_path=abc_path, workdir=tmp_path / "p")
+    try:
+        r = ev.evaluate(Recipe.parse("b; rw; rf"), mapping=mapping)
+        assert r.ok and r.mapping == mapping and r.qor.area > 0 and r.qor.delay > 0
+        mapped = ev.map_file(small_aig, mapping)
+        assert mapped.area > 0
+        eq = check_equivalence(ev.session, str(small_aig), None, sequential=False)
+        assert eq.verdict is Verdict.EQUIVALENT, (mapping, eq.raw[-300:])
+    finally:
+        ev.close()
+
+
+def test_action_sets_and_bad_names():
+    assert ACTION_SETS["abc-rl"] == ABC_RL and len(ABC_RL) == 7
+    assert all(a in REGISTRY for names in ACTION_SETS.values() for a in names)
+    assert parse_action_list("strong") == STRONG
+    assert parse_action_list("rewrite, &dc2") == ("rewrite", "&dc2")
+    with pytest.raises(InputError, match="unknown action 'frob'; valid actions: refactor, "):
+        parse_action_list("rewrite,frob")
+    assert parse_mappings("search") == tuple(MAPPINGS)
+    with pytest.raises(InputError, match="valid mappings: search, map"):
+        parse_mappings("map,frob")
+
+
+def test_recipe_file_errors_name_the_line(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("b; rw  # fine\n\nrwz; drw; frob\n")
+    with pytest.raises(InputError) as exc:
+        load_recipe_file(str(f), tuple(REGISTRY))
+    assert exc.value.one_line().startswith(f"{f}:3: unknown action 'frob'; valid actions: refactor")
+    f.write_text("b; rw\ndc2; &syn2\n")
+    assert [str(r) for r in load_recipe_file(str(f), tuple(REGISTRY))] == ["balance; rewrite", "dc2; &syn2"]
+
+
+def _search(name, abc_path, aig, workdir, *, jobs, budget=12, time_limit=None, mappings=("map",), seed=3):
+    ev = RecipeEvaluator(aig, bundled_library(), abc_path=abc_path, workdir=workdir)
+    pool = EvaluatorPool(ev, jobs)
+    try:
+        base = ev.evaluate(Recipe.standard("resyn2"))
+        ctx = SearchContext(evaluator=ev, baseline=base, objective="adp", budget=budget, recipe_length=4, seed=seed,
+                            action_set=STRONG, pool=pool, time_limit=time_limit, mappings=mappings)
+        t0 = time.monotonic()
+        best = get_strategy(name).search(ctx)
+        wall = time.monotonic() - t0
+        return ctx, best, wall, pool.stats
+    finally:
+        pool.close()
+        ev.close()
+
+
+@pytest.mark.parametrize("name", ["random", "greedy", "sa", "mcts"])
+def test_deterministic_for_seed_and_jobs(name, abc_path, small_aig, tmp_path):
+    runs = {}
+    for jobs in (1, 2):
+        for rep in range(2):
+            ctx, best, _, _ = _search(name, abc_path, small_aig, tmp_path / f"{jobs}-{rep}", jobs=jobs)
+            assert ctx.used == 12
+            runs[jobs, rep] = ([(str(e.recipe), e.qor.adp if e.ok else None) for e in ctx.history], str(best.recipe))
+        assert runs[jobs, 0] == runs[jobs, 1], f"{name} with {jobs} jobs is not deterministic"
+
+
+def test_pool_results_do_not_depend_on_which_session_measured(abc_path, small_aig, tmp_path):
+    recipes = [Recipe.parse(t) for t in ("b; rw", "b; rw; rf", "dc2; &syn2", "rwz; drw", "fraig; rs", "b")]
+    ev = RecipeEvaluator(small_aig, bundled_library(), abc_path=abc_path, workdir=tmp_path / "p1")
+    one = [e.qor for e in EvaluatorPool(ev, 1).evaluate_many(recipes)]
+    ev.close()
+    ev = RecipeEvaluator(small_aig, bundled_library(), abc_path=abc_path, workdir=tmp_path / "p2")
+    pool = EvaluatorPool(ev, 2)
+    two = [e.qor for e in pool.evaluate_many(recipes)]
+    assert pool.stats.evaluations == 6 and all(e.stats.evaluations > 0 for e in pool.evaluators)
+    pool.close()
+    ev.close()
+    assert one == two
+
+
+def test_mapping_choice_is_searched_and_recorded(abc_path, small_aig, tmp_path):
+    ctx, best, _, _ = _search("random", abc_path, small_aig, tmp_path / "m", jobs=2, budget=20,
+                              mappings=tuple(MAPPINGS))
+    tried = {e.mapping for e in ctx.history}
+    assert tried == set(MAPPINGS) and ctx.used == 20
+    assert best.mapping in MAPPINGS
+    assert all(ctx.value(best) <= ctx.value(e) for e in ctx.history if e.ok)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_time_limit_is_honoured_within_10_percent(jobs, abc_path, small_aig, tmp_path):
+    limit = 3.0
+    ctx, _, wall, _ = _search("mcts", abc_path, small_aig, tmp_path / "t", jobs=jobs, budget=10**9, time_limit=limit)
+    assert 0.9 * limit <= wall <= 1.1 * limit, wall
+    assert ctx.used > 10
+
+
+def test_bad_time_jobs_actions_are_one_line_errors(tmp_path):
+    import subprocess
+    import sys
+
+    design = Path(__file__).parent / "data" / "small_alu.v"
+    bad = tmp_path / "r.txt"
+    bad.write_text("b; rw\nrw; frob\n")
+    for args, msg in ((["--time", "0"], "--time must be a positive"), (["--time", "-2"], "--time must be a positive"),
+                      (["--jobs", "0"], "--jobs must be a positive"),
+                      (["--actions", "rewrite,frob"], "unknown action 'frob'; valid actions: refactor"),
+                      (["--recipe", str(bad)], f"{bad}:2: unknown action 'frob'; valid actions: refactor")):
+        r = subprocess.run([sys.executable, "-m", "edaflow.cli", "synth", str(design), "-o", str(tmp_path / "o"), *args],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2, r.stderr
+        assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
