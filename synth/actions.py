@@ -2,7 +2,7 @@
 
 Each :class:`Action` has the name used in recipes (and by the learned agent's policy head, through the
 named sets' order), the ABC command line that runs it, its family, and a cost model: seconds per
-1,000 AND nodes (provisional, see below). The cost
+1,000 AND nodes (measured by bench/actions.py). The cost
 model sets a per-step time limit that scales with the design (:func:`step_timeout`); a step that
 exceeds it fails only that evaluation.
 
@@ -27,24 +27,24 @@ class Action:
     sec_per_kand: float  # measured seconds per 1,000 AND nodes (bench/actions.py)
 
 
-#: PROVISIONAL: rough figures from one timing of each command on alu32 (2,010 ANDs) on the shared 2-core
-#: machine (dc2 0.17 s, &dc2 0.18 s, &syn2 0.03 s, fraig 0.02 s, drw 0.04 s, ...); bench/actions.py to
-#: measure them over several designs is not written yet.
+#: Measured by bench/actions.py (docs/benchmarks.md, `actions` section): the largest of the per-design
+#: medians over ks_adder64, alu32, sha256_round and mac_pipe16 on the shared 2-core machine, rounded up
+#: (balance measured 0.000; 0.002 keeps its limit above zero). Limits use 50x this (step_timeout).
 _ALL: tuple[Action, ...] = (
-    Action("refactor", "refactor", "refactor", 0.012),
-    Action("refactor -z", "refactor -z", "refactor", 0.013),
-    Action("rewrite", "rewrite", "rewrite", 0.010),
-    Action("rewrite -z", "rewrite -z", "rewrite", 0.010),
-    Action("resub -K 8", "resub -K 8", "resub", 0.016),
-    Action("resub -z", "resub -z", "resub", 0.012),
-    Action("balance", "balance", "balance", 0.004),
-    Action("dc2", "dc2", "dc2", 0.085),
-    Action("resub -K 6 -N 2", "resub -K 6 -N 2", "resub", 0.016),
-    Action("refactor -N 12", "refactor -N 12", "refactor", 0.030),
-    Action("drw", "drw", "rewrite", 0.020),
-    Action("&dc2", "&get -n; &dc2; &put", "gia", 0.090),
-    Action("&syn2", "&get -n; &syn2; &put", "gia", 0.017),
-    Action("fraig", "fraig", "fraig", 0.012),
+    Action("refactor", "refactor", "refactor", 0.032),
+    Action("refactor -z", "refactor -z", "refactor", 0.035),
+    Action("rewrite", "rewrite", "rewrite", 0.021),
+    Action("rewrite -z", "rewrite -z", "rewrite", 0.025),
+    Action("resub -K 8", "resub -K 8", "resub", 0.008),
+    Action("resub -z", "resub -z", "resub", 0.008),
+    Action("balance", "balance", "balance", 0.002),
+    Action("dc2", "dc2", "dc2", 0.048),
+    Action("resub -K 6 -N 2", "resub -K 6 -N 2", "resub", 0.009),
+    Action("refactor -N 12", "refactor -N 12", "refactor", 0.091),
+    Action("drw", "drw", "rewrite", 0.010),
+    Action("&dc2", "&get -n; &dc2; &put", "gia", 0.041),
+    Action("&syn2", "&get -n; &syn2; &put", "gia", 0.009),
+    Action("fraig", "fraig", "fraig", 0.007),
 )
 
 REGISTRY: dict[str, Action] = {a.name: a for a in _ALL}

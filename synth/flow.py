@@ -188,7 +188,7 @@ def synthesize(
         if not baseline.ok:
             raise ToolError(f"the resyn2 baseline failed on {design.top}: {baseline.error}")
         action_set = parse_action_list(opts.action_set)
-        mappings = parse_mappings(opts.mapping)
+        mappings = parse_mappings(opts.mapping, opts.objective)
         jobs = opts.jobs or default_jobs()
         pool = EvaluatorPool(evaluator, jobs)
         ctx = SearchContext(

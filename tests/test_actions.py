@@ -51,7 +51,8 @@ def test_action_sets_and_bad_names():
     assert parse_action_list("rewrite, &dc2") == ("rewrite", "&dc2")
     with pytest.raises(InputError, match="unknown action 'frob'; valid actions: refactor, "):
         parse_action_list("rewrite,frob")
-    assert parse_mappings("search") == tuple(MAPPINGS)
+    assert parse_mappings("search", "area") == tuple(MAPPINGS)
+    assert "amap" not in parse_mappings("search") and "dch; map" in parse_mappings("search")
     with pytest.raises(InputError, match="valid mappings: search, map"):
         parse_mappings("map,frob")
 
