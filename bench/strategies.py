@@ -41,6 +41,7 @@ SECTION_TITLES = {
     "strategies": "Search strategies on our test designs (bench/strategies.py)",
     "public": "Search strategies on public circuits we did not write (bench/strategies.py --files)",
     "matrix": "Strategy x action set x mapping on our test designs, budget 100 (bench/strategies.py)",
+    "matrix-mapping": "Mapping as a search choice on our test designs, budget 100 (bench/strategies.py --mappings)",
     "matrix-time": "Strategy x action set x mapping on our test designs, equal time (bench/strategies.py --time)",
     "matrix-public": "Strategy x action set x mapping on held-out public circuits, budget 100 (bench/strategies.py --files)",
 }
