@@ -24,7 +24,9 @@ from synth.abc_session import AbcError, AbcSession
 from synth.cache import ResultCache
 from synth.equivalence import EquivalenceResult, Verdict, check_equivalence
 from synth.actions import REGISTRY, parse_action_list
-from synth.evaluator import DEFAULT_MAPPING, Evaluation, EvaluatorPool, RecipeEvaluator, default_jobs, parse_mappings
+from synth.evaluator import (
+    DEFAULT_MAPPING, MAPPINGS, Evaluation, EvaluatorPool, RecipeEvaluator, default_jobs, parse_mappings,
+)
 from synth.frontend import DesignInput, load_design
 from synth.netlist import write_mapped_netlist
 from synth.qor import OBJECTIVES, improvement_pct
@@ -271,6 +273,7 @@ def synthesize(
             "action_set": list(action_set),
             "mappings": list(mappings),
             "mapping": best.mapping,
+            "mapping_command": MAPPINGS[best.mapping],
             "seed": opts.seed,
             "baseline": _qor_dict(baseline),
             "best": _qor_dict(best),
