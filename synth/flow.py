@@ -63,7 +63,9 @@ class SynthOptions:
     abc_path: str | None = None
     abc_timeout: float = 120.0
     time_limit: float | None = None  # wall-clock seconds for the whole search (instead of / besides budget)
-    jobs: int | None = None  # ABC sessions evaluating at once (None: the number of cores)
+    # ABC sessions evaluating at once; None: the number of cores (the CLI's default). 1 here because
+    # library callers such as `edaflow regress` already run designs in parallel.
+    jobs: int | None = 1
     mapping: str = DEFAULT_MAPPING  # "map", "search" (every mapping) or a comma-separated list
     recipe_file: str | None = None  # evaluate these recipes (one a line) instead of searching
 
