@@ -142,6 +142,9 @@ def netlist_to_aig(session: AbcSession, src: Path, out_aig: Path) -> None:
     """Read an AIGER/BLIF/bench file with ABC, strash it and write it as AIGER (with names)."""
     if src.suffix.lower() == ".aig":
         validate_aiger(src)
+    elif src.suffix.lower() == ".bench":
+        from synth.bench_check import check_bench
+        check_bench(src)
     try:
         session.run(f"read {src}")
         session.run("strash")
