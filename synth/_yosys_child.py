@@ -7,6 +7,7 @@ it as ``yosys.log``); the last line is ``EDAFLOW-RESULT {json}`` on success.
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 
@@ -18,6 +19,8 @@ def main(request_path: str) -> int:
     req = json.loads(open(request_path, encoding="utf-8").read())
     if req.get("mode") == "write":
         return write_netlist(req)
+    if req.get("mode") == "prove":
+        return prove_netlist(req)
     from pyosys import libyosys as ys
 
     design = ys.Design()
@@ -83,17 +86,7 @@ def main(request_path: str) -> int:
     return 0
 
 
-def write_netlist(req: dict) -> int:
-    """Write the final netlist through Yosys so it keeps the RTL's interface, then prove the file.
-
-    RTL -> the same front end as for the AIG (synth -flatten [-noabc]) -> Yosys' ``abc`` pass with the
-    winning recipe plus ``map`` as the script (flops stay outside ABC, so ports, clock, asynchronous
-    resets and register names are the RTL's) -> ``dfflibmap`` for Liberty libraries with flops ->
-    ``write_verilog -noattr``. Then the written file is read back with the cells' functions and
-    proven equivalent to the RTL with ``equiv_make``/``equiv_simple``/``equiv_induct``: registers are
-    matched by name, so the check is combinational between matched registers (registers as cut points),
-    with induction over the register outputs.
-    """
+def _session():
     from pyosys import libyosys as ys
 
     design = ys.Design()
@@ -102,6 +95,11 @@ def write_netlist(req: dict) -> int:
         print(f"EDAFLOW-PASS {cmd}", flush=True)
         ys.run_pass(cmd, design)
 
+    return ys, design, run
+
+
+def _read_gold(run, req: dict) -> str:
+    """The RTL through the same front end as for the AIG (synth -flatten [-noabc]), saved as ``gold``."""
     flags = " ".join([f"-D{_q(d)}" for d in req["defines"]] + [f"-I{_q(i)}" for i in req["include_dirs"]])
     for f in req["files"]:
         run(f"read_verilog -sv {flags} {_q(f)}")
@@ -113,6 +111,40 @@ def write_netlist(req: dict) -> int:
     run("setundef -undriven -zero")
     run("opt_clean")
     run("design -save gold")
+    return top
+
+
+def _read_gate(run, req: dict, path: str, top: str) -> None:
+    """``path`` (the written file) read back with the cells' functions, flattened, as module ``gate``
+    next to a copy of ``gold``."""
+    run("design -reset")
+    if req["kind"] == "liberty":
+        for p in req["libraries"]:
+            run(f"read_liberty -ignore_miss_func {_q(p)}")
+    elif req.get("cell_models"):
+        run(f"read_verilog {_q(req['cell_models'])}")
+    run(f"read_verilog {_q(path)}")
+    run(f"hierarchy -top {_q(top)}")
+    run("flatten")
+    run(f"rename {_q(top)} gate")
+    run(f"design -copy-from gold -as gold {_q(top)}")
+
+
+def write_netlist(req: dict) -> int:
+    """Write the final netlist through Yosys so it keeps the RTL's interface, then prove the file.
+
+    RTL -> :func:`_read_gold` -> Yosys' ``abc`` pass with the winning recipe plus the mapping command as
+    the script (flops stay outside ABC, so ports, clock, asynchronous resets and register names are the
+    RTL's) -> ``dfflibmap`` for Liberty libraries with flops -> ``write_verilog -noattr``. Then the
+    written file is read back with the cells' functions and prepared for the proof against the RTL by
+    :func:`prove_gold_gate` (registers as cut points and ABC ``cec``; Yosys' sequential
+    ``equiv_induct`` only when the registers do not correspond).
+    """
+    import time
+
+    t_start = time.perf_counter()
+    ys, design, run = _session()
+    top = _read_gold(run, req)
     libs = req["libraries"]
     if req["kind"] == "liberty":
         libargs = " ".join(f"-liberty {_q(p)}" for p in libs)
@@ -131,29 +163,200 @@ def write_netlist(req: dict) -> int:
     if req["kind"] == "liberty":
         run("stat " + " ".join(f"-liberty {_q(p)}" for p in libs))  # "Chip area" of the file's cells
     run(f"write_verilog -noattr {_q(req['output'])}")
-
+    t_written = time.perf_counter()
     # The file written is the file proven: read it back with the cells' functions.
-    run("design -reset")
-    if req["kind"] == "liberty":
-        for p in libs:
-            run(f"read_liberty -ignore_miss_func {_q(p)}")
-    else:
-        run(f"read_verilog {_q(req['cell_models'])}")
-    run(f"read_verilog {_q(req['output'])}")
-    run(f"hierarchy -top {_q(top)}")
-    run("flatten")
-    run(f"rename {_q(top)} gate")
-    run(f"design -copy-from gold -as gold {_q(top)}")
-    run("proc; opt_clean")
+    _read_gate(run, req, req["output"], top)
+    proof = prove_gold_gate(ys, design, run, req["proof_dir"], bool(req.get("force_sequential")))
+    seconds = {"write": round(t_written - t_start, 3), "prove": round(time.perf_counter() - t_written, 3)}
+    print("EDAFLOW-RESULT " + json.dumps({"top": top, "cells": cells, "proof": proof, "seconds": seconds}), flush=True)
+    return 0
+
+
+def prove_netlist(req: dict) -> int:
+    """Mode ``prove``: prepare the proof of an existing netlist file (``req['gate']``) against the RTL."""
+    import time
+
+    t_start = time.perf_counter()
+    ys, design, run = _session()
+    top = _read_gold(run, req)
+    _read_gate(run, req, req["gate"], top)
+    proof = prove_gold_gate(ys, design, run, req["proof_dir"], bool(req.get("force_sequential")))
+    seconds = {"prove": round(time.perf_counter() - t_start, 3)}
+    print("EDAFLOW-RESULT " + json.dumps({"top": top, "cells": {}, "proof": proof, "seconds": seconds}), flush=True)
+    return 0
+
+
+# -- the proof of the written file ------------------------------------------------------------------
+# Registers as cut points: every flip-flop of gold (the RTL) and of gate (the written file) is matched by
+# the names on its Q net and its cell type (clock edge, asynchronous set/reset and their values). A
+# matched pair becomes one new input (its Q) and one output per other pin (D, C, R, S), with the same
+# name on both sides; both sides are then combinational and ABC's ``cec`` compares them by name. Equal
+# next-state, clock, reset and output functions for one-to-one registers of the same type are
+# sufficient for sequential equivalence (from equal register states). When the registers do not
+# correspond, the sequential check (equiv_make/equiv_simple/equiv_induct) runs instead.
+
+_FF_PREFIXES = ("$_DFF_", "$_DFFE_", "$_DFFSR_", "$_DFFSRE_", "$_SDFF_", "$_SDFFE_", "$_SDFFCE_", "$_ALDFF_",
+                "$_ALDFFE_")
+
+
+def _bit_key(bit):
+    return (bit.wire.name.str(), bit.offset) if bit.wire else ("$const", str(bit.data))
+
+
+def _register_names(ys, mod) -> list[tuple[object, frozenset]]:
+    """(flop cell, public names of its Q net) for every single-bit flop of ``mod``."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for lhs, rhs in mod.connections():
+        for a, b in zip(lhs.to_sigbit_vector(), rhs.to_sigbit_vector()):
+            ra, rb = find(_bit_key(a)), find(_bit_key(b))
+            if ra != rb:
+                parent[ra] = rb
+    names: dict = {}
+    for w in mod.wires_.values():
+        n = w.name.str()
+        if n.startswith("\\"):
+            for i in range(w.width):
+                names.setdefault(find((n, i)), set()).add(n[1:] + (f"[{i}]" if w.width > 1 else ""))
+    flops = []
+    for cell in mod.cells_.values():
+        if cell.type.str().startswith(_FF_PREFIXES) or cell.type.str().startswith("$_DFF"):
+            q = cell.getPort(ys.IdString("\\Q")).to_sigbit_vector()[0]
+            flops.append((cell, frozenset(names.get(find(_bit_key(q)), ()))))
+    return flops
+
+
+def _ff_kind(cell_type: str) -> tuple[str, dict[str, tuple[str, bool]]] | None:
+    """A single-bit flop type as (kind, {effective pin: (cell pin, inverted)}), or None if not a flop.
+
+    After ``dffunmap`` a flop is ``$_DFF_C_``, ``$_DFF_CRV_`` (asynchronous reset to V), ``$_DFFSR_CSR_``
+    or ``$_ALDFF_CL_`` (C, R, S, L: polarity letters). All but the last are one kind, a flop with an
+    active-high asynchronous set and reset on a rising clock: negative polarities become inverted pins,
+    an absent set or reset a constant 0. So ``DFFSR`` of a Liberty library with its set tied off matches
+    the RTL's ``$_DFF_PN0_``; the cut check then compares the effective clock, D, set and reset functions.
+    """
+    m = re.fullmatch(r"\$_DFF_([NP])_", cell_type)
+    if m:
+        return "dff", {"C": ("C", m.group(1) == "N"), "D": ("D", False), "S": ("", False), "R": ("", False)}
+    m = re.fullmatch(r"\$_DFF_([NP])([NP])([01])_", cell_type)
+    if m:
+        rst = ("R", m.group(2) == "N")
+        return "dff", {"C": ("C", m.group(1) == "N"), "D": ("D", False),
+                       "S": rst if m.group(3) == "1" else ("", False), "R": rst if m.group(3) == "0" else ("", False)}
+    m = re.fullmatch(r"\$_DFFSR_([NP])([NP])([NP])_", cell_type)
+    if m:
+        return "dff", {"C": ("C", m.group(1) == "N"), "D": ("D", False), "S": ("S", m.group(2) == "N"),
+                       "R": ("R", m.group(3) == "N")}
+    m = re.fullmatch(r"\$_ALDFF_([NP])([NP])_", cell_type)
+    if m:
+        return "aldff", {"C": ("C", m.group(1) == "N"), "D": ("D", False), "L": ("L", m.group(2) == "N"),
+                         "AD": ("AD", False)}
+    return None
+
+
+def match_registers(gold: list, gate: list) -> tuple[dict[int, int], list[str]]:
+    """gate index -> gold index for registers sharing a Q-net name and a flop kind, one-to-one.
+    Returns the matching and, when it is not complete, a few reasons."""
+    by_name: dict[str, set[int]] = {}
+    for i, (_cell, names) in enumerate(gold):
+        for n in names:
+            by_name.setdefault(n, set()).add(i)
+    pairs: dict[int, int] = {}
+    problems: list[str] = []
+    for j, (cell, names) in enumerate(gate):
+        cand = set().union(*(by_name.get(n, set()) for n in names)) if names else set()
+        label = min(names) if names else cell.name.str()
+        if len(cand) != 1:
+            problems.append(f"{label}: {'no' if not cand else len(cand)} RTL register(s) of that name")
+            continue
+        i = cand.pop()
+        k_gold, k_gate = _ff_kind(gold[i][0].type.str()), _ff_kind(cell.type.str())
+        if k_gold is None or k_gate is None or k_gold[0] != k_gate[0]:
+            problems.append(f"{label}: {cell.type.str()} in the file, {gold[i][0].type.str()} in the RTL")
+            continue
+        pairs[j] = i
+    if len(set(pairs.values())) != len(pairs):
+        problems.append("two registers of the file match the same RTL register")
+    if len(gold) != len(gate):
+        problems.append(f"{len(gate)} registers in the file, {len(gold)} in the RTL")
+    return pairs, problems
+
+
+def _cut_registers(ys, mod, flops: list[tuple[int, object]]) -> None:
+    """Replace each flop by an input ``edaflow_cut<k>_Q`` and outputs ``edaflow_cut<k>_<pin>`` carrying
+    its effective (active-high, rising-edge) pin functions, see :func:`_ff_kind`."""
+    for k, cell in flops:
+        _kind, pins = _ff_kind(cell.type.str())
+        q = cell.getPort(ys.IdString("\\Q"))
+        conns = {p.str()[1:]: sig for p, sig in cell.connections_.items()}
+        mod.remove(cell)
+        wq = mod.addWire(ys.IdString(f"\\edaflow_cut{k}_Q"), 1)
+        wq.port_input = True
+        mod.connect(q, ys.SigSpec(wq))
+        for eff, (pin, inverted) in pins.items():
+            wo = mod.addWire(ys.IdString(f"\\edaflow_cut{k}_{eff}"), 1)
+            wo.port_output = True
+            if not pin:
+                mod.connect(ys.SigSpec(wo), ys.SigSpec(ys.State.S0, 1))
+            elif inverted:
+                mod.addNotGate(ys.IdString(f"$edaflow_cut{k}_{eff}_not"), conns[pin].to_sigbit_vector()[0],
+                               ys.SigSpec(wo).to_sigbit_vector()[0])
+            else:
+                mod.connect(ys.SigSpec(wo), conns[pin])
+    mod.fixup_ports()
+
+
+def _ports(mod) -> list:
+    return sorted((w.name.str(), bool(w.port_input), bool(w.port_output), w.width)
+                  for w in mod.wires_.values() if w.port_input or w.port_output)
+
+
+def prove_gold_gate(ys, design, run, proof_dir: str, force_sequential: bool = False) -> dict:
+    """Prepare the proof of module ``gate`` against ``gold``: two combinational AIGER files for ABC's
+    ``cec`` (registers as cut points), or, when the registers do not correspond, the sequential
+    check run here. Returns what was done (the parent runs ``cec`` and reads the verdict)."""
+    gold_m, gate_m = design.module(ys.IdString("\\gold")), design.module(ys.IdString("\\gate"))
+    if _ports(gold_m) != _ports(gate_m):
+        missing = sorted(set(p[0][1:] for p in _ports(gold_m)) ^ set(p[0][1:] for p in _ports(gate_m)))
+        return {"method": "ports", "ok": False, "problems": [f"port lists differ: {', '.join(missing[:5]) or 'widths'}"]}
+    # Both sides alike: processes to cells, single-bit cells, never-active set/reset removed, clock
+    # enables and synchronous resets as logic in front of the flop (asynchronous ones stay).
+    run("proc; opt_clean; techmap; opt_dff -nodffe -nosdff; dffunmap; opt_clean")
+    run("design -save pair")
+    gold_ff = _register_names(ys, gold_m := design.module(ys.IdString("\\gold")))
+    gate_ff = _register_names(ys, gate_m := design.module(ys.IdString("\\gate")))
+    pairs, problems = match_registers(gold_ff, gate_ff)
+    if problems or force_sequential:
+        return _sequential_proof(run, len(gold_ff), problems or ["sequential check requested"])
+    _cut_registers(ys, gold_m, [(i, c) for i, (c, _n) in enumerate(gold_ff)])
+    _cut_registers(ys, gate_m, [(pairs[j], c) for j, (c, _n) in enumerate(gate_ff)])
+    run("design -save cut")
+    files = {}
+    for side in ("gold", "gate"):
+        run("design -load cut")
+        run(f"hierarchy -top {side}")
+        run("setundef -undriven -zero; aigmap; opt_clean")
+        files[side] = f"{proof_dir}/{side}_cut.aig"
+        run(f"write_aiger -symbols {_q(files[side])}")
+    return {"method": "cut", "ok": True, "registers": len(gold_ff), "gold_aig": files["gold"], "gate_aig": files["gate"]}
+
+
+def _sequential_proof(run, registers: int, problems: list[str]) -> dict:
+    """Registers that do not correspond: Yosys' sequential check (equiv_induct) on the saved pair."""
+    run("design -load pair")
     run("async2sync")  # both sides alike: the $equiv cells compare values at the clock edge
-    run("dffunmap")
     run("equiv_make gold gate equiv")
     run("hierarchy -top equiv")
     run("equiv_simple")
     run("equiv_induct")
     run("equiv_status")
-    print("EDAFLOW-RESULT " + json.dumps({"top": top, "cells": cells}), flush=True)
-    return 0
+    return {"method": "sequential", "ok": True, "registers": registers, "problems": problems[:5]}
 
 
 if __name__ == "__main__":

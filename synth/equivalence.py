@@ -1,4 +1,4 @@
-"""Formal equivalence checking with ABC: ``cec`` for combinational designs, ``dsec`` for sequential ones.
+"""Formal equivalence checking with ABC: ``cec`` (registers as cut points), ``dsec`` when that cannot decide.
 
 The verdict is three-valued and refuses to be used as a boolean, so "undecided" can never pass for
 "equivalent" by accident: compare with ``Verdict.EQUIVALENT`` explicitly.
@@ -52,12 +52,14 @@ def check_equivalence(
 ) -> EquivalenceResult:
     """Compare ``revised`` (a file; None = ABC's current network) with the ``golden`` file.
 
-    Sequential designs use ``dsec`` (sequential equivalence; registers may not be matched by name).
-    If ``dsec`` cannot decide, ``cec`` is tried: with the same registers in the same order, equal
-    next-state and output functions are sufficient for sequential equivalence.
+    Sequential designs are compared by ``cec`` first: ABC matches the registers of the two networks by
+    name and treats them as cut points, and since a recipe rewrites only the combinational logic,
+    equal next-state and output functions are sufficient for sequential equivalence (and fast). When
+    ``cec`` cannot decide or the registers do not match, ``dsec`` (sequential equivalence, registers
+    need not correspond) decides.
     """
     files = f"{golden} {revised}" if revised else golden
-    methods = ["dsec", "cec"] if sequential else ["cec"]
+    methods = ["cec", "dsec"] if sequential else ["cec"]
     last = EquivalenceResult(Verdict.UNDECIDED, methods[-1], "")
     for method in methods:
         try:
@@ -67,6 +69,9 @@ def check_equivalence(
             continue
         verdict = parse_verdict(out)
         last = EquivalenceResult(verdict, method, out.strip())
-        if verdict is not Verdict.UNDECIDED:
+        # A difference with registers cut is not yet a sequential difference (the state may be
+        # unreachable): for sequential designs only "equivalent" ends the search before dsec.
+        if verdict is Verdict.EQUIVALENT or (verdict is Verdict.NOT_EQUIVALENT and method != "cec") \
+                or (verdict is Verdict.NOT_EQUIVALENT and not sequential):
             return last
     return last

@@ -28,7 +28,7 @@ from synth.evaluator import (
     DEFAULT_MAPPING, MAPPINGS, Evaluation, EvaluatorPool, RecipeEvaluator, default_jobs, parse_mappings,
 )
 from synth.frontend import DesignInput, load_design
-from synth.netlist import write_mapped_netlist
+from synth.netlist import prove_abc_netlist, write_mapped_netlist
 from synth.qor import OBJECTIVES, improvement_pct
 from synth.recipes import ACTION_SETS, Recipe, load_recipe_file
 from synth.search import SearchContext, get_strategy
@@ -62,6 +62,7 @@ class SynthOptions:
     cache_path: str | None = None
     abc_path: str | None = None
     abc_timeout: float = 120.0
+    proof_time_limit: float = 600.0  # seconds for the proof of the written file (ABC cec -T)
     time_limit: float | None = None  # wall-clock seconds for the whole search (instead of / besides budget)
     # ABC sessions evaluating at once; None: the number of cores (the CLI's default). 1 here because
     # library callers such as `edaflow regress` already run designs in parallel.
@@ -180,6 +181,7 @@ def synthesize(
             opts.files, staging, session, top=opts.top, include_dirs=opts.include_dirs,
             defines=opts.defines, params=opts.params, yosys_abc=opts.yosys_abc,
         )
+        phases = {"front_end": time.perf_counter() - t0}  # seconds per phase, for report.json and -v
         if outdir is None:
             outdir = Path.cwd() / "edaflow_out" / design.top
             outdir.mkdir(parents=True, exist_ok=True)
@@ -188,7 +190,9 @@ def synthesize(
             lut_k=6 if opts.objective == "lut" else None, workdir=staging / "prefixes",
         )
         say(f"{design.top}: {design.stats.ands} AND nodes, {design.stats.latches} latches; evaluating resyn2")
+        t_phase = time.perf_counter()
         baseline = evaluator.evaluate(Recipe.standard("resyn2"))
+        phases["baseline"] = time.perf_counter() - t_phase
         if not baseline.ok:
             raise ToolError(f"the resyn2 baseline failed on {design.top}: {baseline.error}")
         action_set = parse_action_list(opts.action_set)
@@ -212,6 +216,8 @@ def synthesize(
             pool.close()
         strategy_seconds = time.perf_counter() - t_search
         search_seconds = time.perf_counter() - t0
+        phases["search"] = strategy_seconds
+        t_phase = time.perf_counter()
 
         # Materialise the winner and prove it equivalent to the input before anything is reported.
         say("checking equivalence of the best netlist")
@@ -225,29 +231,39 @@ def synthesize(
             )
         mapped_v = staging / f"{design.top}.mapped.v"
         remapped = evaluator.map_file(opt_aig, best.mapping)
-        meq = check_equivalence(session, str(design.aig_path), None, sequential=design.sequential)
-        if meq.verdict is not Verdict.EQUIVALENT:
-            raise EquivalenceFailure(
-                f"mapped netlist of {design.top} is {meq.verdict.value} to the input by {meq.method}; no output written"
-            )
-        written = None
+        phases["equivalence"] = time.perf_counter() - t_phase
+        written = meq = None
         if design.yosys_log:
             # Verilog input: the file is written by Yosys from the RTL (ports, clock, asynchronous resets
-            # and register names kept; the recipe runs in Yosys' abc pass) and proven from the file.
+            # and register names kept; the recipe runs in Yosys' abc pass) and proven from the file, which
+            # replaces a check of ABC's in-memory mapped network.
             say("writing the netlist through Yosys and proving the written file")
             written = write_mapped_netlist(
                 design.sources, design.top, best.recipe.steps, library, mapped_v, staging,
                 include_dirs=opts.include_dirs, defines=opts.defines, params=opts.params,
                 yosys_abc=opts.yosys_abc, log_path=staging / "netlist_yosys.log",
+                mapping=MAPPINGS[best.mapping], abc_path=session.abc_path, proof_time_limit=opts.proof_time_limit,
             )
+            phases["write"] = written.seconds.get("write", 0.0)
+            phases["equivalence"] += written.seconds.get("prove", 0.0) + written.seconds.get("cec", 0.0)
             if written.verdict is not Verdict.EQUIVALENT:
                 raise EquivalenceFailure(
                     f"written netlist {mapped_v.name} of {design.top} is {written.verdict.value} to the RTL by "
                     f"{written.method} ({written.detail}); no output written"
                 )
         else:
+            t_phase = time.perf_counter()
             session.run(f"write_verilog {mapped_v}")
             _rename_module(mapped_v, design.top)
+            phases["write"] = time.perf_counter() - t_phase
+            t_phase = time.perf_counter()
+            meq = prove_abc_netlist(session, design, mapped_v)
+            phases["equivalence"] += time.perf_counter() - t_phase
+            if meq.verdict is not Verdict.EQUIVALENT:
+                raise EquivalenceFailure(
+                    f"written netlist {mapped_v.name} of {design.top} is {meq.verdict.value} to the input by "
+                    f"{meq.method}; no output written"
+                )
 
         stats = pool.stats
         obj_base, obj_best = baseline.qor.objective(opts.objective), best.qor.objective(opts.objective)
@@ -288,10 +304,8 @@ def synthesize(
             "equivalence": eq.verdict.value,
             "equivalence_detail": {
                 "optimized_aig": eq.to_dict(),
-                "mapped_netlist": meq.to_dict(),
                 "written_file": written.equivalence_dict() if written else {
-                    "verdict": meq.verdict.value, "method": f"{meq.method} (ABC's in-memory mapped network)",
-                    "file": None},
+                    "verdict": meq.verdict.value, "method": meq.method, "file": mapped_v.name},
             },
             "written_netlist": {
                 "file": mapped_v.name,
@@ -321,6 +335,7 @@ def synthesize(
                 "evaluation_seconds": round(stats.seconds, 3),
             },
             "cache": str(cache.path) if cache else None,
+            "phases": {k: round(v, 3) for k, v in phases.items()},
             "seconds": round(time.perf_counter() - t0, 3),
             "versions": tool_versions(session.abc_path),
             "outputs": {

@@ -47,9 +47,11 @@ class WrittenNetlist:
     method: str
     detail: str
     log: str = field(repr=False, default="")
+    seconds: dict = field(default_factory=dict)  # write (Yosys), prove (Yosys re-read + cut), cec (ABC)
 
     def equivalence_dict(self) -> dict:
-        return {"verdict": self.verdict.value, "method": self.method, "file": self.path.name, "detail": self.detail}
+        return {"verdict": self.verdict.value, "method": self.method, "file": self.path.name, "detail": self.detail,
+                "seconds": self.seconds}
 
 
 _FOUND = re.compile(r"Found (\d+) \$equiv cells")
@@ -66,54 +68,163 @@ def parse_equiv_status(log: str) -> tuple[Verdict, str]:
     return Verdict.UNDECIDED, "equiv_status printed no result"
 
 
-def abc_script(steps: Sequence[str], kind: str) -> str:
-    """The script Yosys' ``abc`` pass runs: the recipe, then the same mapping the evaluator measures."""
+def abc_script(steps: Sequence[str], kind: str, mapping: str = "map") -> str:
+    """The script Yosys' ``abc`` pass runs: the recipe, then the same mapping the evaluator measures
+    (``mapping``: the mapping command of the result; ``map`` unless the search chose another)."""
     from synth.actions import command_of  # a step is an action name (``&dc2`` runs as ``&get -n; &dc2; &put``)
-    return "\n".join(["strash", *(command_of(s) for s in steps), "map", "topo"]) + "\n"
+    return "\n".join(["strash", *(command_of(s) for s in steps), mapping, "topo"]) + "\n"
 
 
-def write_mapped_netlist(
-    files: Sequence[Path], top: str, steps: Sequence[str], library, out_v: Path, workdir: Path, *,
-    include_dirs: Sequence[str] = (), defines: Sequence[str] | Mapping[str, str] = (),
-    params: Mapping[str, str] | None = None, yosys_abc: bool = False, timeout: float = 1800.0,
-    log_path: Path | None = None,
-) -> WrittenNetlist:
-    workdir = Path(workdir)
-    script = workdir / "final.abc"
-    script.write_text(abc_script(steps, library.kind), encoding="utf-8")
-    libs = [str(p) for p in getattr(library, "paths", (library.path,))]
+CUT_METHOD = "registers as cut points + ABC cec (file re-read)"
+COMB_METHOD = "ABC cec (file re-read)"
+SEQ_METHOD = "yosys equiv_make/equiv_simple/equiv_induct (file re-read)"
+
+
+def _cec_files(gold: str, gate: str, time_limit: float, abc_path: str | None) -> tuple[Verdict, str]:
+    """ABC ``cec`` of two combinational AIGER files (inputs/outputs matched by name), with a time limit."""
+    from synth.abc_session import AbcError, AbcSession
+    from synth.equivalence import parse_verdict
+
+    limit = max(1, int(time_limit))
+    try:
+        with AbcSession(abc_path, timeout=limit + 60) as s:
+            out = s.run(f"cec -T {limit} -C 100000 {gold} {gate}", check=False)
+    except AbcError as exc:
+        return Verdict.UNDECIDED, f"ABC cec failed: {exc}"
+    verdict = parse_verdict(out)
+    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
+    return verdict, (lines[-1] if lines else "no output")[:300]
+
+
+def _request(mode: str, files, top: str, library, workdir: Path, *, include_dirs, defines, params, yosys_abc,
+             force_sequential: bool) -> dict:
+    """The part of a Yosys child request shared by ``write`` and ``prove`` (RTL, library, proof folder)."""
+    libs = [str(p) for p in library_paths(library)]
     req = {
-        "mode": "write",
+        "mode": mode,
         "files": [str(p) for p in files],
         "include_dirs": [str(Path(d).resolve()) for d in include_dirs],
         "defines": [f"{k}={v}" if v else str(k) for k, v in defines.items()] if isinstance(defines, Mapping) else list(defines),
         "params": dict(params or {}),
         "yosys_abc": yosys_abc,
         "top": top,
-        "script": str(script),
         "kind": library.kind,
         "libraries": libs,
-        "has_flops": library.kind == "liberty" and any("ff" in Path(p).read_text(errors="replace") for p in libs),
-        "output": str(Path(out_v).resolve()),
+        "proof_dir": str(Path(workdir).resolve()),
+        "force_sequential": force_sequential,
     }
     if library.kind == "genlib":
-        req["cell_models"] = str(genlib_cell_models(Path(libs[0]), workdir / "cells.v"))
+        req["cell_models"] = str(genlib_cell_models(Path(libs[0]), Path(workdir) / "cells.v"))
+    return req
+
+
+def library_paths(library) -> list[Path]:
+    """The library's files (a Liberty library may be several files)."""
+    return [Path(p) for p in getattr(library, "paths", None) or (library.path,)]
+
+
+def _run_child(req: dict, top: str, timeout: float, log_path, what: str):
+    from edaflow.errors import ToolError
     from synth.frontend import run_yosys_child
 
-    proc, log, result = run_yosys_child(req, timeout, f"Yosys did not write the netlist of {top} within {timeout:g} s",
-                                        log_path)
+    try:
+        proc, log, result = run_yosys_child(req, timeout, f"Yosys did not {what} {top} within {timeout:g} s", log_path)
+    except ToolError as exc:
+        return None, str(exc), None
     if proc.returncode != 0 or not result:
         err = [ln for ln in log.splitlines() if "ERROR" in ln]
-        return WrittenNetlist(Path(out_v), {}, None, Verdict.UNDECIDED, "yosys equiv_make/equiv_simple/equiv_induct",
-                              "Yosys failed: " + (err[-1] if err else log.strip()[-300:]), log)
-    verdict, detail = parse_equiv_status(log)
+        return None, log, "Yosys failed: " + (err[-1] if err else log.strip()[-300:])
+    return result, log, None
+
+
+def _verdict(proof: dict, log: str, seconds: dict, proof_time_limit: float, abc_path) -> tuple[Verdict, str, str]:
+    """(verdict, method, detail) of a prepared proof: run ABC ``cec`` on the cut AIGs, or read Yosys'
+    ``equiv_status`` of the sequential check."""
+    import time
+
+    if proof["method"] == "cut":
+        t0 = time.perf_counter()
+        verdict, detail = _cec_files(proof["gold_aig"], proof["gate_aig"], proof_time_limit, abc_path)
+        seconds["cec"] = round(time.perf_counter() - t0, 3)
+        if proof["registers"]:
+            return verdict, CUT_METHOD, f"{proof['registers']} registers matched by name and type; {detail}"
+        return verdict, COMB_METHOD, detail
+    if proof["method"] == "sequential":
+        verdict, detail = parse_equiv_status(log)
+        return verdict, SEQ_METHOD, f"registers do not correspond ({'; '.join(proof['problems'][:3])}); {detail}"
+    return Verdict.UNDECIDED, "interface check", "; ".join(proof.get("problems", []))
+
+
+def write_mapped_netlist(
+    files: Sequence[Path], top: str, steps: Sequence[str], library, out_v: Path, workdir: Path, *,
+    include_dirs: Sequence[str] = (), defines: Sequence[str] | Mapping[str, str] = (),
+    params: Mapping[str, str] | None = None, yosys_abc: bool = False, timeout: float = 1800.0,
+    log_path: Path | None = None, mapping: str = "map", proof_time_limit: float = 600.0,
+    abc_path: str | None = None, force_sequential: bool = False,
+) -> WrittenNetlist:
+    """Write ``out_v`` through Yosys with the recipe ``steps`` then ``mapping`` and prove the file
+    against the RTL: registers as cut points and ABC ``cec`` (``proof_time_limit`` seconds), or the
+    sequential check when the registers do not correspond (or ``force_sequential``); the Yosys child
+    gets ``timeout`` plus the proof's time limit."""
+    workdir = Path(workdir)
+    script = workdir / "final.abc"
+    script.write_text(abc_script(steps, library.kind, mapping), encoding="utf-8")
+    req = _request("write", files, top, library, workdir, include_dirs=include_dirs, defines=defines, params=params,
+                   yosys_abc=yosys_abc, force_sequential=force_sequential)
+    libs = req["libraries"]
+    req.update({
+        "script": str(script),
+        "has_flops": library.kind == "liberty" and any("ff" in Path(p).read_text(errors="replace") for p in libs),
+        "output": str(Path(out_v).resolve()),
+    })
+    result, log, error = _run_child(req, top, timeout + proof_time_limit, log_path, "write and prove the netlist of")
+    if error:
+        return WrittenNetlist(Path(out_v), {}, None, Verdict.UNDECIDED, "yosys (failed)", error, log)
+    seconds = dict(result.get("seconds", {}))
+    verdict, method, detail = _verdict(result["proof"], log, seconds, proof_time_limit, abc_path)
     cells = result["cells"]
-    area = None
     if library.kind == "genlib":
         gates = genlib_gates(Path(libs[0]))
         area = round(sum(gates[c][0] * n for c, n in cells.items() if c in gates), 4)
     else:
         m = re.findall(r"Chip area for (?:top )?module .*?:\s*([-+0-9.eE]+)", log)
         area = float(m[-1]) if m else None
-    return WrittenNetlist(Path(out_v), cells, area, verdict, "yosys equiv_make/equiv_simple/equiv_induct (file re-read)",
-                          detail, log)
+    return WrittenNetlist(Path(out_v), cells, area, verdict, method, detail, log, seconds)
+
+
+def prove_netlist_file(
+    files: Sequence[Path], top: str, netlist: Path, library, workdir: Path, *,
+    include_dirs: Sequence[str] = (), defines: Sequence[str] | Mapping[str, str] = (),
+    params: Mapping[str, str] | None = None, yosys_abc: bool = False, proof_time_limit: float = 600.0,
+    abc_path: str | None = None, force_sequential: bool = False, log_path: Path | None = None,
+) -> tuple[Verdict, str, str, dict]:
+    """Prove an existing netlist file (cells of ``library``) against the RTL ``files``, the same way as
+    :func:`write_mapped_netlist` proves what it writes. Returns (verdict, method, detail, seconds)."""
+    req = _request("prove", files, top, library, workdir, include_dirs=include_dirs, defines=defines, params=params,
+                   yosys_abc=yosys_abc, force_sequential=force_sequential)
+    req["gate"] = str(Path(netlist).resolve())
+    result, log, error = _run_child(req, top, 300.0 + proof_time_limit, log_path, "prove the netlist of")
+    if error:
+        return Verdict.UNDECIDED, "yosys (failed)", error, {}
+    seconds = dict(result.get("seconds", {}))
+    verdict, method, detail = _verdict(result["proof"], log, seconds, proof_time_limit, abc_path)
+    return verdict, method, detail, seconds
+
+
+def prove_abc_netlist(session, design, mapped_v: Path):
+    """The netlist ABC wrote for a netlist input (.aig/.blif/.bench), proven against the input AIG.
+
+    Combinational designs: the file itself is read back (``read -m``, the library's gates) and compared
+    with ``cec``. Sequential ones: ABC's ``write_verilog`` adds a ``clock`` input the input AIG does not
+    have, so ``cec`` (registers as cut points, matched by name) compares the input with ABC's mapped
+    network in memory, the one the file was written from; the method says so.
+    """
+    from synth.equivalence import check_equivalence
+
+    if design.sequential:
+        res = check_equivalence(session, str(design.aig_path), None, sequential=True)
+        return type(res)(res.verdict, f"{res.method} of ABC's in-memory mapped network (the file adds a clock "
+                                      "input, so it is not re-read)", res.raw)
+    session.run(f"read -m {mapped_v}")
+    res = check_equivalence(session, str(design.aig_path), None, sequential=False)
+    return type(res)(res.verdict, f"{res.method} (file re-read with read -m)", res.raw)

@@ -27,7 +27,7 @@ def _fmt(x: float) -> str:
     return f"{x:,.2f}" if isinstance(x, float) else f"{x:,}"
 
 
-def print_summary(report: dict, echo=click.echo) -> None:
+def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
     b, s, imp = report["baseline"], report["best"], report["improvement_pct"]
     rows = [("AND nodes", "and"), ("levels", "levels"), ("area", "area"), ("delay", "delay"), ("ADP", "adp")]
     limit = f"budget {report['budget']}" if report["budget"] is not None else ""
@@ -43,8 +43,7 @@ def print_summary(report: dict, echo=click.echo) -> None:
     echo(f"  mapping      {s.get('mapping', 'map')}")
     srch = report["search"]
     eqd = report["equivalence_detail"]
-    echo(f"  equivalence  {report['equivalence']} (optimized AIG: {eqd['optimized_aig']['method']}, "
-         f"mapped netlist: {eqd['mapped_netlist']['verdict']} by {eqd['mapped_netlist']['method']})")
+    echo(f"  equivalence  {report['equivalence']} (optimized AIG: {eqd['optimized_aig']['method']})")
     wf = eqd.get("written_file")
     if wf and wf.get("file"):
         echo(f"  written file {wf['file']}: {wf['verdict']} to the input by {wf['method']}")
@@ -53,6 +52,8 @@ def print_summary(report: dict, echo=click.echo) -> None:
          f"{srch['steps_executed']} optimisation steps run vs {srch['steps_naive_replay']} for naive replay; "
          f"{srch['abc_commands_evaluating']} ABC commands evaluating, {srch['abc_commands']} in all")
     echo(f"  time         {report['seconds']:.1f} s ({srch.get('strategy_seconds', 0):.1f} s searching)")
+    if verbose and report.get("phases"):
+        echo("  phases       " + ", ".join(f"{k.replace('_', ' ')} {v:.1f} s" for k, v in report["phases"].items()))
 
 
 @click.command()
@@ -145,7 +146,7 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
     if as_json:
         click.echo(json.dumps(report, indent=2))
     elif not quiet:
-        print_summary(report)
+        print_summary(report, verbose=verbose)
         click.echo(f"  written to   {result.outdir}/")
         if verbose and report["search"]["errors"]:
             for e in report["search"]["errors"]:
