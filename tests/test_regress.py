@@ -104,6 +104,112 @@ def test_crash_in_one_design_recorded(tmp_path, abc_path):
     assert "<error" in (tmp_path / "j.xml").read_text()
 
 
+FAKE_ABC = """#!{python}
+# A fake ABC for the test: the real ABC, except that for the design whose run folder is /crashme/ it
+# dies with SIGSEGV on the first `rewrite` (mid-flow, as a real ABC segfault would).
+import os, signal, subprocess, sys
+p = subprocess.Popen([{real!r}] + sys.argv[1:], stdin=subprocess.PIPE)
+doomed = False
+while True:
+    line = sys.stdin.buffer.readline()
+    if not line:
+        break
+    doomed = doomed or (line.startswith(b"read ") and b"/crashme/" in line)
+    if doomed and line.strip() == b"rewrite":
+        p.kill()
+        p.wait()
+        os.kill(os.getpid(), signal.SIGSEGV)
+    p.stdin.write(line)
+    p.stdin.flush()
+p.stdin.close()
+sys.exit(p.wait())
+"""
+
+
+def test_abc_segfault_in_one_design_recorded(tmp_path, abc_path):
+    """ABC is found the way the flow always finds it (EDAFLOW_ABC); only the `crashme` design's ABC dies."""
+    shim = tmp_path / "fake-abc"
+    shim.write_text(FAKE_ABC.format(python=sys.executable, real=abc_path))
+    shim.chmod(0o755)
+    m = manifest(tmp_path, [SMALL[0], {"name": "crashme", "files": [str(DESIGNS / "cla32.v")], "top": "cla32"},
+                            SMALL[1]])
+    r = regress(tmp_path, m, "--jobs", "2", "--junit", "j.xml", env={**os.environ, "EDAFLOW_ABC": str(shim)},
+                check=1)
+    con = sqlite3.connect(tmp_path / "edaflow-qor.sqlite")
+    rows = {d: (s, e) for d, s, e in con.execute("select design, status, error from results")}
+    assert {d: s for d, (s, _e) in rows.items()} == {"rca32": "ok", "cla32": "ok", "crashme": "failed"}
+    assert "ABC process died" in rows["crashme"][1] and "-11" in rows["crashme"][1]
+    assert con.execute("select status from runs").fetchone()[0] == "done"
+    xml = (tmp_path / "j.xml").read_text()
+    assert xml.count("<error") == 1 and "ABC process died" in xml
+    assert "crashme" in r.stdout and "regression" in r.stdout
+
+
+def test_memory_cap_per_design(tmp_path, abc_path):
+    """A design over its memory cap fails with a clear message; the others finish (no cap, or a roomy one)."""
+    m = manifest(tmp_path, [{**SMALL[0], "memory_mb": 40}, SMALL[1]])
+    regress(tmp_path, m, "--memory-mb", "2000", check=1)
+    con = sqlite3.connect(tmp_path / "edaflow-qor.sqlite")
+    rows = {d: (s, e) for d, s, e in con.execute("select design, status, error from results")}
+    assert rows["cla32"] == ("ok", None)
+    assert rows["rca32"][0] == "failed" and rows["rca32"][1].startswith("out of memory (cap 40 MiB)")
+    r = regress(tmp_path, m, "--memory-mb", "1", "--budget", "1")  # the global cap now hits cla32 too
+    assert r.returncode == 1
+    assert {s for (s,) in con.execute("select status from results where run_id = (select id from runs "
+                                      "order by started desc, id desc limit 1)")} == {"failed"}
+
+
+def _workers_of(folder: Path) -> list[int]:
+    """Worker processes (and their ABC/Yosys children) still alive for runs under ``folder``."""
+    import psutil
+
+    out = []
+    for p in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            if any(str(folder) in a for a in (p.info["cmdline"] or [])) and "edaflow.cli" not in p.info["cmdline"]:
+                out.append(p.pid)
+        except psutil.Error:
+            pass
+    return out
+
+
+def test_ctrl_c_cancels_running_designs_then_resume(tmp_path, abc_path):
+    slow = {**SMALL[1], "budget": 100000}
+    m = manifest(tmp_path, [SMALL[0], slow, {"name": "cla32b", "files": [str(DESIGNS / "cla32.v")], "top": "cla32"}])
+    db = tmp_path / "edaflow-qor.sqlite"
+    p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", "regress", str(m), "--jobs", "2"], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline, n = time.time() + 90, 0
+    while time.time() < deadline and n < 1:
+        time.sleep(0.3)
+        try:
+            n = sqlite3.connect(db).execute("select count(*) from results").fetchone()[0]
+        except sqlite3.OperationalError:
+            pass
+    assert n == 1, "first design never finished"
+    time.sleep(1.0)  # the slow design and the third one are running now
+    assert _workers_of(tmp_path / "edaflow-runs"), "no worker running"
+    os.killpg(p.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: SIGINT to the foreground group
+    _out, err = p.communicate(timeout=30)
+    assert p.returncode == 130, err
+    assert "cancelled" in err and "--resume" in err
+    time.sleep(0.5)
+    assert _workers_of(tmp_path / "edaflow-runs") == []  # nothing left finishing in the background
+    con = sqlite3.connect(db)
+    run_id, status = con.execute("select id, status from runs").fetchone()
+    assert status == "interrupted"
+    done_before = con.execute("select id, design from results").fetchall()
+    assert len(done_before) == 1
+    r = regress(tmp_path, m, "--resume", run_id, "--timeout", "3")
+    assert r.returncode in (0, 1), r.stderr
+    assert "1 designs done, 2 to run" in r.stderr
+    rows = con.execute("select id, design, status from results order by id").fetchall()
+    assert [(a, b) for a, b, _c in rows[:1]] == done_before
+    assert {b for _a, b, _c in rows} == {"rca32", "cla32", "cla32b"}
+    assert dict((b, c) for _a, b, c in rows)["cla32"] == "timeout"
+    assert con.execute("select status from runs").fetchone()[0] == "done"
+
+
 def test_timeout_recorded(tmp_path, abc_path):
     m = manifest(tmp_path, [{"name": "cla32", "files": [str(DESIGNS / "cla32.v")], "budget": 100000}])
     regress(tmp_path, m, "--timeout", "3", check=1)
@@ -186,3 +292,25 @@ def test_bad_baseline_and_db_exit_2(tmp_path, abc_path):
     con.commit()
     r = regress(tmp_path, m, check=2)
     assert "newer" in r.stderr
+
+
+def test_schema_migration_from_version_1(tmp_path):
+    """A database written by schema version 1 is upgraded in place on open; its rows are kept."""
+    from edaflow.regress.store import SCHEMA_VERSION, Store
+
+    db = tmp_path / "old.sqlite"
+    Store(str(db)).close()
+    con = sqlite3.connect(db)  # turn it back into exactly what version 1 left behind
+    con.executescript("DROP INDEX ix_results_design; DROP INDEX ix_runs_started;"
+                      "DELETE FROM edaflow_migrations WHERE version > 1; UPDATE edaflow_schema SET version = 1;"
+                      "INSERT INTO runs (id, started, status) VALUES ('r1', '2026-01-01T00:00:00+00:00', 'done');")
+    con.commit()
+    con.close()
+    store = Store(str(db))
+    assert [r["id"] for r in store.list_runs()] == ["r1"]
+    store.close()
+    con = sqlite3.connect(db)
+    assert con.execute("select version from edaflow_schema").fetchone()[0] == SCHEMA_VERSION == 2
+    assert [v for (v,) in con.execute("select version from edaflow_migrations order by version")] == [1, 2]
+    idx = {n for (n,) in con.execute("select name from sqlite_master where type = 'index'")}
+    assert {"ix_results_design", "ix_runs_started"} <= idx

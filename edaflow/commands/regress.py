@@ -1,6 +1,6 @@
 """`edaflow regress`, `edaflow runs`, `edaflow history`: a thin CLI over :mod:`edaflow.regress`.
 
-Exit codes of `regress`: 0 no regression, 1 regression, 2 usage error, 3 internal error.
+Exit codes of `regress`: 0 no regression, 1 regression, 2 usage error, 3 internal error, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from edaflow.errors import EdaflowError, InputError
 from edaflow.regress import EXIT_INTERNAL, EXIT_OK, EXIT_REGRESSION, EXIT_USAGE
 
 DEFAULT_DB = "./edaflow-qor.sqlite"
+EXIT_INTERRUPTED = 130
 
 
 def _guard(fn):
@@ -30,7 +31,10 @@ def _guard(fn):
         except EdaflowError as exc:
             click.echo(f"edaflow: error: {exc.one_line()}", err=True)
             ctx.exit(EXIT_INTERNAL)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+        except KeyboardInterrupt:  # the run is marked interrupted (resumable); 130 as for any shell job
+            click.echo("edaflow: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as exc:  # noqa: BLE001
             if os.environ.get("EDAFLOW_DEBUG"):
@@ -53,7 +57,8 @@ class _RegressGroup(click.Group):
 def regress():
     """Nightly QoR regression over a manifest: `edaflow regress MANIFEST [OPTIONS]`.
 
-    Exit codes: 0 no regression, 1 regression, 2 usage error, 3 internal error."""
+    Exit codes: 0 no regression, 1 regression, 2 usage error, 3 internal error, 130 interrupted
+    (Ctrl-C/SIGTERM: running designs are cancelled; continue with --resume RUN_ID)."""
 
 
 @regress.command("run")
@@ -65,8 +70,9 @@ def regress():
 @click.option("--baseline", default="previous", show_default=True, help="previous | RUN_ID | golden:FILE")
 @click.option("--tolerance", default=1.0, show_default=True, type=float, help="Allowed QoR loss in percent.")
 @click.option("--jobs", default=1, show_default=True, type=int, help="Designs run in parallel (local).")
-@click.option("--timeout", type=float, help="Seconds allowed per design.")
-@click.option("--memory-mb", type=int, help="Address-space cap per design process (MiB).")
+@click.option("--timeout", type=float, help="Seconds allowed per design (a design's `timeout` key wins).")
+@click.option("--memory-mb", type=int,
+              help="Address-space cap per design process in MiB (a design's `memory_mb` key wins).")
 @click.option("--junit", type=click.Path(dir_okay=False), help="Write JUnit XML.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the HTML report.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the JSON summary.")
@@ -87,6 +93,10 @@ def run_cmd(manifest, db, strategy, budget, seed, baseline, tolerance, jobs, tim
         raise InputError("--jobs must be at least 1")
     if tolerance < 0:
         raise InputError("--tolerance must not be negative")
+    if timeout is not None and timeout <= 0:
+        raise InputError("--timeout must be positive")
+    if memory_mb is not None and memory_mb <= 0:
+        raise InputError("--memory-mb must be positive")
     summary = run_regression(manifest, db, strategy=strategy, budget=budget, seed=seed, baseline=baseline,
                              tolerance_pct=tolerance, jobs=jobs, timeout=timeout, memory_mb=memory_mb, resume=resume,
                              scheduler=scheduler, runs_dir=runs_dir,

@@ -1,5 +1,6 @@
 """The regression manifest: ``[[design]]`` tables (``name``, ``files``, ``top``, ``include_dirs``,
-``params``; optional per-design ``strategy``, ``budget``, ``objective``, ``liberty``) plus optional
+``params``; optional per-design ``strategy``, ``budget``, ``objective``, ``liberty``, ``seed``, and the
+limits ``timeout`` / ``memory_mb`` that override ``--timeout`` / ``--memory-mb``) plus optional
 top-level globals of the same names. Paths are relative to the manifest's folder."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ else:  # pragma: no cover
 from edaflow.errors import InputError
 
 OVERRIDABLE = ("strategy", "budget", "objective", "liberty", "seed")
+LIMITS = ("timeout", "memory_mb")  # per design only; they override --timeout / --memory-mb
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class RegressDesign:
     def settings(self, globals_: dict) -> dict:
         """Effective strategy/budget/objective/liberty/seed: design value, else the run's global."""
         return {k: self.overrides.get(k, globals_.get(k)) for k in OVERRIDABLE}
+
+    def limits(self, timeout: float | None, memory_mb: int | None) -> dict:
+        """Effective per-design timeout (s) and memory cap (MiB): the design's value, else the run's."""
+        return {"timeout": self.overrides.get("timeout", timeout),
+                "memory_mb": self.overrides.get("memory_mb", memory_mb)}
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,10 @@ def load(path: str | Path) -> RegressManifest:
         top = d.get("top")
         if top is not None and not isinstance(top, str):
             raise InputError(f"{where}: 'top' must be a string", path=str(p), line=line)
-        over = {k: d[k] for k in OVERRIDABLE if k in d}
+        over = {k: d[k] for k in OVERRIDABLE + LIMITS if k in d}
+        for k in LIMITS:
+            if k in over and (isinstance(over[k], bool) or not isinstance(over[k], (int, float)) or over[k] <= 0):
+                raise InputError(f"{where}: '{k}' must be a positive number", path=str(p), line=line)
         if "budget" in over and (not isinstance(over["budget"], int) or over["budget"] <= 0):
             raise InputError(f"{where}: 'budget' must be a positive integer", path=str(p), line=line)
         if "liberty" in over:

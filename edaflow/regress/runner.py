@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -22,6 +24,50 @@ from edaflow.regress.store import Store, now
 
 DEFAULTS = {"strategy": "mcts", "budget": 100, "objective": "adp", "liberty": None, "seed": 0}
 
+# Worker processes started by execute() in this process, so an interrupted run can cancel them: each
+# worker runs in its own session (a timeout kills its whole process group), so a terminal's Ctrl-C
+# does not reach it by itself.
+_RUNNING: dict[int, subprocess.Popen] = {}
+_RUNNING_LOCK = threading.Lock()
+_CANCELLED = threading.Event()
+
+
+# How running out of address space shows up: Python, C++ (Yosys), the dynamic loader, libc.
+_OOM_SIGNS = ("MemoryError", "bad_alloc", "failed to map segment", "Cannot allocate memory", "out of memory")
+
+
+def kill_tree(proc: subprocess.Popen) -> None:
+    """SIGKILL a worker and everything below it. ABC and the Yosys child run in sessions of their own
+    (so the flow can kill them), so killing the worker's process group alone would orphan them."""
+    import psutil
+
+    try:
+        kids = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.Error:
+        kids = []
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    for k in kids:
+        try:
+            k.kill()
+        except psutil.Error:
+            pass
+    proc.wait()
+    psutil.wait_procs(kids, timeout=5)
+
+
+def cancel_running() -> int:
+    """Kill every worker still running, with its ABC and Yosys children (Ctrl-C, SIGTERM); no new one
+    starts. Returns how many designs were cancelled."""
+    _CANCELLED.set()
+    with _RUNNING_LOCK:
+        procs = list(_RUNNING.values())
+    for p in procs:
+        kill_tree(p)
+    return len(procs)
+
 
 def execute(job: dict) -> dict:
     """Run one design job in a child process; never raises. Usable on a Dask worker too."""
@@ -32,22 +78,33 @@ def execute(job: dict) -> dict:
     (folder / "result.json").unlink(missing_ok=True)
     t0 = time.perf_counter()
     with open(folder / "log.txt", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "edaflow.regress.worker", str(job_path)],
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        with _RUNNING_LOCK:
+            if _CANCELLED.is_set():
+                return {"design": job["design"], "status": "cancelled", "seconds": 0.0, "error": "run interrupted"}
+            proc = subprocess.Popen([sys.executable, "-m", "edaflow.regress.worker", str(job_path)],
+                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            _RUNNING[proc.pid] = proc
         try:
             rc = proc.wait(timeout=job.get("timeout"))
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
+            kill_tree(proc)
             return {"design": job["design"], "status": "timeout", "seconds": round(time.perf_counter() - t0, 3),
                     "error": f"timed out after {job.get('timeout')} s"}
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.pop(proc.pid, None)
     rp = folder / "result.json"
     if rp.exists():
-        return json.loads(rp.read_text(encoding="utf-8"))
-    tail = (folder / "log.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
-    why = f"killed by signal {-rc}" if rc < 0 else f"exit status {rc}"
-    return {"design": job["design"], "status": "failed", "seconds": round(time.perf_counter() - t0, 3),
-            "error": f"worker crashed ({why})" + (": " + " | ".join(tail) if tail else "")}
+        res = json.loads(rp.read_text(encoding="utf-8"))
+    else:
+        tail = (folder / "log.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+        why = f"killed by signal {-rc}" if rc < 0 else f"exit status {rc}"
+        res = {"design": job["design"], "status": "failed", "seconds": round(time.perf_counter() - t0, 3),
+               "error": f"worker crashed ({why})" + (": " + " | ".join(tail) if tail else "")}
+    err = res.get("error") or ""
+    if job.get("memory_mb") and res["status"] == "failed" and any(t in err for t in _OOM_SIGNS):
+        res["error"] = f"out of memory (cap {job['memory_mb']} MiB): {err}"
+    return res
 
 
 def _git_commit(folder: Path) -> str | None:
@@ -134,12 +191,16 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
     """Run (or resume) a regression; return the summary dict every report is written from."""
     man = mf.load(manifest_path)
     store = Store(db)
+    _CANCELLED.clear()
     tolerance = tolerance_pct / 100.0
     if resume:
         run = store.get_run(resume)
         if run is None:
             raise InputError(f"unknown run id {resume!r}")
         run_id, settings = resume, run["settings"]["globals"]
+        # limits given again on the command line win; otherwise the run's own
+        timeout = run["settings"].get("timeout") if timeout is None else timeout
+        memory_mb = run["settings"].get("memory_mb") if memory_mb is None else memory_mb
         baseline = run["settings"].get("baseline", baseline)
         tolerance = run["settings"].get("tolerance", tolerance)
         if run["manifest_hash"] != man.sha256:
@@ -182,8 +243,8 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
             continue
         s = d.settings(settings)
         todo.append({"design": d.name, "files": list(d.files), "top": d.top, "include_dirs": list(d.include_dirs),
-                     "params": d.params, **s, "outdir": str(run_root / d.name), "timeout": timeout,
-                     "memory_mb": memory_mb})
+                     "params": d.params, **s, "outdir": str(run_root / d.name),
+                     **d.limits(timeout, memory_mb)})
     if resume:
         echo(f"resuming {run_id}: {len(done)} designs done, {len(todo)} to run")
     else:
@@ -195,9 +256,12 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
              + (f" - {res['error']}" if res.get("error") else ""))
 
     try:
-        _dispatch(todo, record, jobs, scheduler, run_id)
+        with _sigterm_as_interrupt():
+            _dispatch(todo, record, jobs, scheduler, run_id)
     except KeyboardInterrupt:
+        n = cancel_running()  # designs still running are killed, not left to finish in the background
         store.finish_run(run_id, "interrupted")  # resumable with --resume RUN_ID
+        echo(f"interrupted: {n} running design(s) cancelled; resume with --resume {run_id}")
         raise
     except InputError:  # e.g. an unreachable Dask scheduler: nothing ran
         store.finish_run(run_id, "aborted")
@@ -206,6 +270,23 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
     summary = build_summary(store, run_id, base_label, base_rules)
     store.close()
     return summary
+
+
+class _sigterm_as_interrupt:
+    """SIGTERM (a CI job cancelled, a batch system's kill) is handled like Ctrl-C; main thread only."""
+
+    def __enter__(self):
+        self.old = None
+        if threading.current_thread() is threading.main_thread():
+            def _raise(_sig, _frm):
+                raise KeyboardInterrupt
+            self.old = signal.signal(signal.SIGTERM, _raise)
+        return self
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            signal.signal(signal.SIGTERM, self.old)
+        return False
 
 
 def _dispatch(todo: list[dict], record, jobs: int, scheduler: str | None, run_id: str) -> None:
