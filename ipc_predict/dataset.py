@@ -13,6 +13,7 @@ Row columns (provenance, targets, features):
 - `workload`, `trace`, `trace_sha256`, `trace_instructions`, `config_sha256`, `config_toml`,
   `simulator_version`, `plan_key`, `slice_method`, `source` ("edaflow" or an importer's name);
 - `full_ipc`, `full_cycles`, `full_seconds`, `full_mpki_*`, `full_branch_mpki` (ground truth);
+- `plan_n_slices`, `plan_length`, `plan_warmup` (the slice budget);
 - `slice_seconds`, `slice_detailed_instructions`, `slice_warm_instructions`, `slice_full`;
 - features `cfg_*`, `prof_*`, `slice_*` (see `ipc_predict.features`).
 """
@@ -94,6 +95,7 @@ def run_job(job: dict) -> dict:
     row = {k: job[k] for k in ("workload", "trace", "trace_sha256", "trace_instructions", "config_sha256",
                                "config_toml", "simulator_version", "plan_key", "slice_method")}
     row["source"] = "edaflow"
+    row.update(plan_n_slices=len(plan.starts), plan_length=plan.length, plan_warmup=plan.warmup)
     row.update(_result_columns("full", full))
     row.update(full_cycles=full.cycles, full_seconds=full_s, slice_seconds=sres.seconds,
                slice_detailed_instructions=sres.detailed_instructions,

@@ -24,6 +24,10 @@ import numpy as np
 from ipc_predict.config import CoreConfig, PREDICTOR_KINDS, PREFETCHER_KINDS
 
 PREFIXES = ("cfg_", "prof_", "slice_")
+# data-set columns that share a prefix but describe the run, not the program or machine
+NOT_FEATURES = frozenset({"slice_seconds", "slice_detailed_instructions", "slice_warm_instructions",
+                          "slice_full", "slice_method", "slice_instructions", "slice_cycles"})
+FEATURE_SETS = {"all": PREFIXES, "config+profile": ("cfg_", "prof_"), "config": ("cfg_",)}
 
 
 def config_features(cfg: CoreConfig) -> dict[str, float]:
@@ -56,7 +60,7 @@ def config_features(cfg: CoreConfig) -> dict[str, float]:
 
 def feature_names(columns: Iterable[str], groups: Sequence[str] = PREFIXES) -> list[str]:
     """The feature columns of a data set, in a stable order, restricted to the given prefixes."""
-    return sorted(c for c in columns if any(c.startswith(g) for g in groups))
+    return sorted(c for c in columns if c not in NOT_FEATURES and any(c.startswith(g) for g in groups))
 
 
 def matrix(rows: Sequence[Mapping[str, Any]] | Any, names: Sequence[str]) -> np.ndarray:

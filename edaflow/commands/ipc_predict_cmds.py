@@ -104,4 +104,175 @@ def dataset(workloads, n_configs, seed, include_default, jobs, scheduler, method
                f"{res['stale']} stale left out)")
 
 
-COMMANDS: list = [profile, dataset]
+def _model(path: str | None) -> dict:
+    from ipc_predict.dataset import simulator_version
+    from ipc_predict.regressor import default_model_path, load_model
+
+    bundle = load_model(path or default_model_path())
+    versions = bundle["train"].get("simulator_versions", [])
+    if versions and simulator_version() not in versions:
+        click.echo(f"warning: model trained on simulator {', '.join(versions)}, the simulator is now "
+                   f"{simulator_version()}; predictions may be off (retrain with `edaflow ipc train`)", err=True)
+    return bundle
+
+
+def _command_line(name: str, argv: tuple) -> str:
+    import shlex
+
+    return " ".join(["edaflow", "ipc", name] + [shlex.quote(str(a)) for a in argv])
+
+
+@click.command("train")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=str), required=True,
+              help="Model file to write.")
+@click.option("--features", type=click.Choice(["all", "config+profile", "config"]), default="all", show_default=True,
+              help="Feature groups: slice runs + profile + configuration, or fewer (baselines).")
+@click.option("--target", type=click.Choice(["ratio", "direct"]), default="ratio", show_default=True,
+              help="Predict log(full IPC / slice IPC), or the full IPC itself.")
+@click.option("--model", "model", type=click.Choice(["gbt", "mlp"]), default="gbt", show_default=True,
+              help="Gradient-boosted trees with quantile models, or a torch MLP ensemble.")
+@click.option("--include-stale", is_flag=True, help="Also train on rows from another simulator version.")
+def train(data: str, out: str, features: str, target: str, model: str, include_stale: bool) -> None:
+    """Train an IPC model on a data set from `edaflow ipc dataset` (intervals calibrated on held-out
+    workloads) and write it to OUT."""
+    import sys
+
+    from ipc_predict.dataset import load_dataset, simulator_version
+    from ipc_predict.regressor import save_model, train_bundle
+
+    df = load_dataset(data)
+    if "full_ipc" not in df or "workload" not in df or len(df) == 0:
+        raise InputError("not an IPC data set (needs rows with full_ipc and workload)", path=data)
+    if not include_stale and "simulator_version" in df:
+        keep = df["simulator_version"].astype(str) == simulator_version()
+        if not keep.all():
+            click.echo(f"{data}: {int((~keep).sum())} rows from another simulator version left out "
+                       "(--include-stale keeps them)", err=True)
+        df = df[keep]
+        if len(df) == 0:
+            raise InputError(f"no rows from the current simulator ({simulator_version()})", path=data)
+    if target == "ratio" and features != "all":
+        target = "direct"
+        click.echo(f"--features {features} has no slice IPC: predicting the IPC directly", err=True)
+    argv = sys.argv[3:] if len(sys.argv) > 3 and sys.argv[2:3] == ["train"] else [data, "-o", out]
+    try:
+        bundle = train_bundle(df, features=features, target=target, model=model,
+                              command=_command_line("train", tuple(argv)), data_path=data)
+    except ValueError as exc:
+        raise InputError(str(exc), path=data) from None
+    try:
+        save_model(out, bundle)
+    except OSError as exc:
+        raise InputError(f"cannot write the model: {exc.strerror or exc}", path=out) from None
+    t = bundle["train"]
+    click.echo(f"trained on {t['rows']} rows of {len(t['workloads'])} workloads ({len(bundle['feature_names'])} "
+               f"features, target {target}); interval scale {t['interval_scale']:.2f} "
+               f"(uncalibrated held-out coverage {t['uncalibrated_coverage']:.0%}); wrote {out}")
+
+
+@click.command("evaluate")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Model file [default: the shipped model].")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def evaluate(data: str, model_path: str | None, as_json: bool) -> None:
+    """Accuracy of a model on a data set: RMSE, MAE, MAPE, p95/max error, interval coverage, per
+    workload and overall. (Rows the model was trained on flatter it: use held-out data.)"""
+    from ipc_predict.dataset import load_dataset
+    from ipc_predict.regressor import metrics, predict_rows
+
+    bundle = _model(model_path)
+    df = load_dataset(data)
+    if "full_ipc" not in df or len(df) == 0:
+        raise InputError("no rows with full_ipc to evaluate against", path=data)
+    mid, lo, hi, oor = predict_rows(bundle, df)
+    y = df["full_ipc"].to_numpy(dtype=float)
+    res = {"overall": metrics(y, mid, lo, hi), "out_of_range_rows": int(oor.sum()), "per_workload": {}}
+    if "slice_ipc" in df:
+        res["slice_ipc_baseline"] = metrics(y, df["slice_ipc"].to_numpy(dtype=float))
+    for w in sorted(set(df["workload"])) if "workload" in df else []:
+        m = (df["workload"] == w).to_numpy()
+        res["per_workload"][w] = metrics(y[m], mid[m], lo[m], hi[m])
+    if as_json:
+        click.echo(json.dumps(res, indent=2))
+        return
+    click.echo(f"{'workload':<16s}{'n':>5s}{'RMSE':>8s}{'MAPE %':>8s}{'p95 %':>8s}{'max %':>8s}{'cover %':>9s}")
+    for w, m in list(res["per_workload"].items()) + [("overall", res["overall"])]:
+        click.echo(f"{w:<16s}{m['n']:>5d}{m['rmse']:>8.3f}{100 * m['mape']:>8.2f}{100 * m['p95_ape']:>8.2f}"
+                   f"{100 * m['max_ape']:>8.2f}{100 * m['coverage']:>9.1f}")
+    if "slice_ipc_baseline" in res:
+        click.echo(f"slice IPC as the answer: MAPE {100 * res['slice_ipc_baseline']['mape']:.2f} %")
+
+
+def _configs_from_files(files) -> list:
+    from ipc_predict.config import CoreConfig
+
+    out = []
+    for f in files:
+        if not Path(f).is_file():
+            raise InputError("no such configuration file", path=f)
+        out.append((f, CoreConfig.from_toml(f)))
+    return out
+
+
+@click.command("predict")
+@click.argument("trace", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--config", "config_files", multiple=True, type=click.Path(dir_okay=False, path_type=str),
+              help="Core configuration TOML (repeatable; default: the default core).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Model file [default: the shipped model].")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per configuration.")
+def predict(trace: str, config_files: tuple, model_path: str | None, as_json: bool) -> None:
+    """Predict the full-run IPC of TRACE under each configuration from short slice simulations,
+    with an interval. The profile and slice files are made once per trace and reused."""
+    from ipc_predict.config import CoreConfig
+
+    if not Path(trace).is_file():
+        raise InputError("no such trace file", path=trace)
+    bundle = _model(model_path)
+    cfgs = _configs_from_files(config_files) if config_files else [("default", CoreConfig.default())]
+    from ipc_predict.regressor import predict_trace
+
+    try:
+        res = predict_trace(trace, cfgs, bundle, on_message=lambda m: click.echo(m, err=True))
+    except ValueError as exc:
+        raise InputError(str(exc), path=trace) from None
+    if as_json:
+        click.echo(json.dumps(res, indent=2))
+        return
+    click.echo(f"{'config':<32s}{'IPC':>8s}{'low':>8s}{'high':>8s}{'slice IPC':>10s}{'seconds':>9s}")
+    for r in res:
+        flag = " (full simulation)" if r["full_simulation"] else " (out of range)" if r["out_of_range"] else ""
+        click.echo(f"{r['config'][-32:]:<32s}{r['ipc']:>8.3f}{r['ipc_low']:>8.3f}{r['ipc_high']:>8.3f}"
+                   f"{r['slice_ipc']:>10.3f}{r['seconds']:>9.2f}{flag}")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["champsim", "gem5"]), required=True,
+              help="ChampSim --json output, or gem5 stats.txt.")
+@click.option("--role", type=click.Choice(["full", "slice"]), default="full", show_default=True,
+              help="Whether the files are full runs (ground truth) or slice runs.")
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=str), required=True,
+              help="JSON-lines file the rows are appended to (readable by train/evaluate).")
+def import_stats(files, fmt: str, role: str, out: str) -> None:
+    """Import another simulator's statistics (ChampSim JSON, gem5 stats.txt) as data-set rows."""
+    from ipc_predict.importers import import_champsim_json, import_gem5_stats
+
+    rows = []
+    for f in files:
+        rows.extend(import_champsim_json(f, role=role) if fmt == "champsim" else [import_gem5_stats(f, role=role)])
+    try:
+        with open(out, "a", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r) + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write rows: {exc.strerror or exc}", path=out) from None
+    for r in rows:
+        click.echo(f"{r.get('champsim_file') or r.get('gem5_file')}: {role} IPC {r[role + '_ipc']:.4f} "
+                   f"({r[role + '_instructions']:,} instructions)")
+    click.echo(f"appended {len(rows)} rows to {out}")
+
+
+COMMANDS: list = [profile, dataset, train, evaluate, predict, import_stats]

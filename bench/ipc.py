@@ -1,0 +1,181 @@
+"""IPC predictor benchmark: leave-workloads-out cross-validation on a data set from `edaflow ipc dataset`.
+
+    python bench/ipc.py DATA.parquet [--doc docs/benchmarks.md] [--json OUT.json] [--no-profile-timing]
+
+For each workload in turn, every method is trained on the other workloads' rows only (no slice,
+profile or configuration row of the test workload is seen) and predicts the test workload's rows under
+all configurations. Methods:
+
+- `slice IPC`: the weighted IPC of the detailed slices is the answer (no learning);
+- `config only`: gradient-boosted trees on the configuration's parameters alone;
+- `config + profile`: plus the trace profile (no slice simulation at prediction time);
+- `all, direct`: plus the slice statistics, predicting the IPC;
+- `all, ratio` (the shipped default): the same features, predicting log(full IPC / slice IPC).
+
+Reported: RMSE and MAE (IPC), MAPE, p95 and maximum absolute percentage error, interval coverage
+(intervals calibrated to 80 % on the training workloads only), and the speed-up over a full detailed
+run: per additional configuration (full-run seconds / slice seconds, both measured in the same worker
+process by the data-set builder) and one-off (profile + slice extraction + slice runs of one
+configuration, timed here). The table goes between `<!-- ipc:begin -->` and `<!-- ipc:end -->` in
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ipc_predict.dataset import load_dataset, simulator_version  # noqa: E402
+from ipc_predict.regressor import metrics, predict_rows, train_bundle  # noqa: E402
+
+BEGIN, END = "<!-- ipc:begin -->", "<!-- ipc:end -->"
+METHODS = [  # (label, features, target) ; None = the slice-IPC baseline
+    ("slice IPC", None, None),
+    ("config only", "config", "direct"),
+    ("config + profile", "config+profile", "direct"),
+    ("all, direct", "all", "direct"),
+    ("all, ratio", "all", "ratio"),
+]
+
+
+def cross_validate(df) -> dict:
+    y = df["full_ipc"].to_numpy(dtype=float)
+    workloads = sorted(set(df["workload"]))
+    preds = {m[0]: (np.zeros(len(df)), np.full(len(df), np.nan), np.full(len(df), np.nan)) for m in METHODS}
+    for w in workloads:
+        te = (df["workload"] == w).to_numpy()
+        tr_df, te_df = df[~te], df[te]
+        for label, feats, target in METHODS:
+            mid, lo, hi = preds[label]
+            if feats is None:
+                mid[te] = te_df["slice_ipc"].to_numpy(dtype=float)
+                continue
+            b = train_bundle(tr_df, features=feats, target=target)
+            m, l, h, _ = predict_rows(b, te_df)
+            mid[te], lo[te], hi[te] = m, l, h
+        print(f"  held out {w}", file=sys.stderr, flush=True)
+    out = {}
+    for label, feats, _ in METHODS:
+        mid, lo, hi = preds[label]
+        out[label] = metrics(y, mid, lo, hi) if feats is not None else metrics(y, mid)
+        per = {}
+        for w in workloads:
+            m = (df["workload"] == w).to_numpy()
+            per[w] = metrics(y[m], mid[m], lo[m], hi[m]) if feats is not None else metrics(y[m], mid[m])
+        out[label]["per_workload"] = per
+    return out
+
+
+def speedups(df, profile_timing: bool) -> dict:
+    full, sl = df["full_seconds"].to_numpy(float), df["slice_seconds"].to_numpy(float)
+    res = {"per_config_median": float(np.median(full / sl)), "per_config_total": float(full.sum() / sl.sum()),
+           "full_seconds_median": float(np.median(full)), "slice_seconds_median": float(np.median(sl)),
+           "instructions_median": float(np.median(df["trace_instructions"])),
+           "slice_detailed_median": float(np.median(df["slice_detailed_instructions"])),
+           "slice_warm_median": float(np.median(df["slice_warm_instructions"]))}
+    if profile_timing:
+        from ipc_predict.dataset import prepare_trace
+        from ipc_predict.profile import sidecar_path
+
+        one_off = []
+        for trace, g in df.groupby("trace"):
+            if not Path(trace).is_file():
+                continue
+            side = sidecar_path(trace)
+            keep = side.read_bytes() if side.is_file() else None
+            side.unlink(missing_ok=True)
+            t0 = time.perf_counter()
+            _, ss = prepare_trace(Path(trace), method=str(g["slice_method"].iloc[0]))  # profile + plan + cut
+            setup = time.perf_counter() - t0
+            if keep is not None:
+                side.write_bytes(keep)
+            one_off.append(float(g["full_seconds"].median()) / (setup + float(g["slice_seconds"].median())))
+        if one_off:
+            res["one_off_median"] = float(np.median(one_off))
+            res["one_off_traces"] = len(one_off)
+    return res
+
+
+def render(cv: dict, sp: dict, df, note: str) -> str:
+    lines = [note, "",
+             "| method | RMSE (IPC) | MAE (IPC) | MAPE % | p95 % | max % | interval coverage % |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, m in cv.items():
+        cov = f"{100 * m['coverage']:.1f}" if "coverage" in m and not np.isnan(m["coverage"]) else "—"
+        lines.append(f"| {label} | {m['rmse']:.3f} | {m['mae']:.3f} | {100 * m['mape']:.2f} | "
+                     f"{100 * m['p95_ape']:.2f} | {100 * m['max_ape']:.2f} | {cov} |")
+    lines += ["", "Per held-out workload, MAPE % (slice IPC / all, ratio):", "",
+              "| workload | slice IPC | config only | all, direct | all, ratio | coverage % (all, ratio) |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for w in cv["all, ratio"]["per_workload"]:
+        g = {k: cv[k]["per_workload"][w] for k in cv}
+        lines.append(f"| {w} | {100 * g['slice IPC']['mape']:.2f} | {100 * g['config only']['mape']:.2f} | "
+                     f"{100 * g['all, direct']['mape']:.2f} | {100 * g['all, ratio']['mape']:.2f} | "
+                     f"{100 * g['all, ratio']['coverage']:.0f} |")
+    lines += ["", f"Speed (median over rows): full run {sp['full_seconds_median']:.2f} s for "
+              f"{sp['instructions_median']:,.0f} instructions; slices {sp['slice_seconds_median']:.2f} s for "
+              f"{sp['slice_detailed_median']:,.0f} detailed + {sp['slice_warm_median']:,.0f} warmed instructions. "
+              f"Speed-up per additional configuration: **{sp['per_config_median']:.1f}×** median "
+              f"({sp['per_config_total']:.1f}× total time)."]
+    if "one_off_median" in sp:
+        lines[-1] += (f" One-off (profile + slice files + one configuration's slices): "
+                      f"**{sp['one_off_median']:.2f}×** median over {sp['one_off_traces']} traces.")
+    return "\n".join(lines)
+
+
+def write_section(doc: Path, body: str) -> None:
+    section = f"{BEGIN}\n{body}\n{END}"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    if BEGIN in text and END in text:
+        pre, rest = text.split(BEGIN, 1)
+        _, post = rest.split(END, 1)
+        text = pre + section + post
+    else:
+        text = text.rstrip("\n") + "\n\n## IPC prediction (bench/ipc.py)\n\n" + section + "\n"
+    doc.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", type=Path)
+    ap.add_argument("--doc", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md")
+    ap.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--no-profile-timing", action="store_true", help="skip timing the profile (one-off speed-up)")
+    args = ap.parse_args()
+    df = load_dataset(args.data)
+    version = simulator_version()
+    df = df[df["simulator_version"].astype(str) == version].reset_index(drop=True)
+    if len(df) == 0:
+        sys.exit(f"{args.data}: no rows from the current simulator ({version})")
+    load0 = os.getloadavg()[0]
+    t0 = time.time()
+    cv = cross_validate(df)
+    sp = speedups(df, not args.no_profile_timing)
+    note = (f"Leave-one-workload-out cross-validation on `{args.data.name}`: {len(df)} rows, "
+            f"{df['workload'].nunique()} workloads × {df['config_sha256'].nunique()} configurations, simulator "
+            f"`{version}`, slice plan {df['slice_method'].iloc[0]} "
+            f"({int(df['slice_detailed_instructions'].median()):,} detailed instructions per configuration). "
+            f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores shared with other "
+            f"work (load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after; {time.time() - t0:.0f} s). "
+            "Intervals are calibrated to 80 % on the training workloads only.")
+    body = render(cv, sp, df, note)
+    print(body)
+    if args.json:
+        args.json.write_text(json.dumps({"cv": cv, "speed": sp, "note": note}, indent=2))
+    if not args.no_doc:
+        write_section(args.doc, body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from ipc_predict.regressor import IPCRegressor
+
+
+@parametrize_with_checks([IPCRegressor(max_iter=20, learning_rate=0.3)])
+def test_sklearn_conventions(estimator, check):
+    check(estimator)
+
+
+def _synthetic(n=600, seed=0):
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, 4, n)
+    a = rng.uniform(0.5, 3.0, n)  # a "slice IPC"
+    b = rng.uniform(0, 1, n)  # a configuration knob
+    y = a * (1 + 0.2 * (b - 0.5)) * (1 + 0.02 * rng.standard_normal(n))
+    return np.column_stack([a, b]), y, groups
+
+
+def test_ratio_target_and_calibrated_interval():
+    X, y, g = _synthetic()
+    Xt, yt, _ = _synthetic(300, seed=1)
+    m = IPCRegressor(base_feature=0, max_iter=60, learning_rate=0.1).fit(X, y, groups=g)
+    mid, lo, hi = m.predict_interval(Xt)
+    mape = np.mean(np.abs(mid / yt - 1))
+    assert mape < 0.03
+    cover = np.mean((yt >= lo) & (yt <= hi))
+    assert 0.7 <= cover <= 0.97  # calibrated to 80 % on held-out groups
+    assert m.interval_scale_ > 0
+    # widening doubles the half-widths of the flagged rows only
+    _, lo2, hi2 = m.predict_interval(Xt, widen=np.arange(len(Xt)) == 0)
+    assert hi2[0] - lo2[0] > hi[0] - lo[0] and np.allclose(hi2[1:], hi[1:])
+
+
+def test_out_of_range():
+    X, y, g = _synthetic()
+    m = IPCRegressor(max_iter=20).fit(X, y)
+    q = np.array([[1.0, 0.5], [1.0, 5.0]])
+    assert m.out_of_range(q, columns=[1]).tolist() == [False, True]
+    assert m.out_of_range(q, columns=[]).tolist() == [False, False]
+
+
+@pytest.mark.slow
+def test_mlp_option():
+    X, y, g = _synthetic(300)
+    m = IPCRegressor(model="mlp", base_feature=0, n_members=2, epochs=150).fit(X, y)
+    mid, lo, hi = m.predict_interval(X)
+    assert np.mean(np.abs(mid / y - 1)) < 0.08 and (lo <= mid).all() and (mid <= hi).all()
