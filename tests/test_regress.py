@@ -51,6 +51,11 @@ def test_rules_tolerance():
     assert v["verdict"] == "regression" and "area 102" in v["message"]
     slow = {**within, "seconds": 100.0}
     assert judge(slow, rules)["verdict"] == "warning"  # runtime only warns
+    fast = {**base, "seconds": 0.1}
+    assert judge(fast, rules)["verdict"] == "pass"
+    assert {c["state"] for c in judge(fast, rules)["checks"]} == {"ok"}  # faster is noise, never "improved"
+    better = {**base, "best": {**base["best"], "area": 90.0, "adp": 900.0}}
+    assert {c["metric"] for c in judge(better, rules)["checks"] if c["state"] == "improved"} == {"area", "adp"}
     assert judge({"status": "timeout", "error": "x"}, rules)["verdict"] == "regression"
 
 
@@ -262,17 +267,19 @@ def test_two_concurrent_runs_sqlite(tmp_path, abc_path):
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
-@pytest.mark.parametrize("body,needle", [
-    ("[[design]\nname = 'x'\n", "invalid TOML"),
-    ("[[design]]\nname = 'x'\n", "'files' missing"),
-    ("[[design]]\nname = 'x'\nfiles = ['nope.v']\n", "file does not exist"),
-    ("[[design]]\nname = 'x'\nfiles = ['a.v']\n[[design]]\nname = 'x'\nfiles = ['a.v']\n", "duplicate design name"),
+@pytest.mark.parametrize("body,where,needle", [
+    ("[[design]\nname = 'x'\n", "m.toml:1:", "invalid TOML"),
+    ("[[design]]\nname = 'x'\n", "m.toml:2:", "'files' missing"),
+    ("[[design]]\nname = 'x'\nfiles = ['nope.v']\n", "m.toml:2:", "file does not exist"),
+    ("[[design]]\nname = 'x'\nfiles = ['a.v']\n[[design]]\nname = 'x'\nfiles = ['a.v']\n", "m.toml:5:",
+     "duplicate design name"),
+    ("[[design]]\nname = 'x'\nfiles = ['a.v']\nmemory_mb = -5\n", "m.toml:2:", "'memory_mb' must be a positive"),
 ])
-def test_bad_manifest_exit_2(tmp_path, body, needle):
+def test_bad_manifest_exit_2(tmp_path, body, where, needle):
     (tmp_path / "a.v").write_text("module a(input x, output y); assign y = x; endmodule\n")
     (tmp_path / "m.toml").write_text(body)
     r = regress(tmp_path, "m.toml", check=2)
-    assert needle in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert needle in r.stderr and where in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "edaflow-qor.sqlite").exists() or needle != "invalid TOML"
 
 

@@ -6,6 +6,7 @@ top-level globals of the same names. Paths are relative to the manifest's folder
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +52,13 @@ class RegressManifest:
         return [d.name for d in self.designs]
 
 
-def _line_of(text: str, name: str) -> int | None:
+def _line_of(text: str, name: str, nth: int = 1) -> int | None:
+    """Line of the ``nth`` ``name = "..."`` entry for ``name`` (the second one for a duplicate)."""
     for i, line in enumerate(text.splitlines(), 1):
         if line.split("#")[0].strip().replace(" ", "") in (f'name="{name}"', f"name='{name}'"):
-            return i
+            nth -= 1
+            if nth == 0:
+                return i
     return None
 
 
@@ -68,8 +72,12 @@ def load(path: str | Path) -> RegressManifest:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(f"invalid TOML: {exc}", path=str(p), line=line) from None
+        line = getattr(exc, "lineno", None)  # Python >= 3.14; before, only in the message
+        msg = str(exc)
+        m = re.search(r"\s*\(at line (\d+), column \d+\)$", msg)
+        if m:
+            line = line or int(m.group(1))
+        raise InputError(f"invalid TOML: {msg}", path=str(p), line=line) from None
     entries = data.get("design")
     if not isinstance(entries, list) or not entries:
         raise InputError("no [[design]] tables", path=str(p))
@@ -84,7 +92,7 @@ def load(path: str | Path) -> RegressManifest:
         where = f"[[design]] #{i + 1}" + (f" ({name})" if name else "")
         if not isinstance(name, str) or not name:
             raise InputError(f"{where}: 'name' missing or not a string", path=str(p))
-        line = _line_of(text, name)
+        line = _line_of(text, name, 2 if name in seen else 1)
         if name in seen:
             raise InputError(f"duplicate design name {name!r}", path=str(p), line=line)
         seen.add(name)

@@ -40,7 +40,8 @@ def rules_from_result(result: dict, tolerance: float) -> dict[str, dict]:
     rules = {}
     for m, v in metrics_of(result).items():
         if m == RUNTIME_METRIC:
-            rules[m] = {"value": max(v * (1 + RUNTIME_TOLERANCE), v + 2.0), "compare": "<=", "level": "warning"}
+            rules[m] = {"value": max(v * (1 + RUNTIME_TOLERANCE), v + 2.0), "compare": "<=", "level": "warning",
+                        "reference": v}
         else:
             rules[m] = {"value": v * (1 + tolerance), "compare": "<=", "level": default_level(m), "reference": v}
     return rules
@@ -90,7 +91,7 @@ def judge(result: dict, rules: dict[str, dict] | None) -> dict:
         change = (mets[m] - ref) / ref * 100 if ref else 0.0
         level = r.get("level", "error")
         state = "ok" if ok else ("fail" if level == "error" else "warn")
-        if ok and cmp.startswith("<") and mets[m] < ref:
+        if ok and cmp.startswith("<") and mets[m] < ref and m != RUNTIME_METRIC:  # faster is noise, not a win
             state = "improved"
         checks.append({"metric": m, "value": mets[m], "reference": ref, "limit": r["value"], "compare": cmp,
                        "level": level, "change_pct": round(change, 3), "state": state})
