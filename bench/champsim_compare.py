@@ -1,0 +1,280 @@
+"""Our simulator side by side with ChampSim on the workload suite, same traces, same default core.
+
+    python bench/champsim_compare.py                          # suite in ~/.cache/edaflow/workloads
+    python bench/champsim_compare.py --traces /tmp/wl --only stream,bfs --warmup 200000 --instructions 1000000
+    python bench/champsim_compare.py --champsim /path/to/bin/champsim --no-write
+
+ChampSim is the reference build of /work/shared/reference/champsim (commit 2ff2501, its default
+`champsim_config.json` core); it is built once, outside the repository, with that folder's
+`build.sh` when `--champsim` is not given and no build is found (about a minute). The workload suite
+is built and traced with `ipc_predict.workloads.build_suite` when `--traces` has no workloads.json.
+
+Both simulators get the same trace, the same warm-up and the same number of detailed instructions
+(ChampSim's warm-up is detailed timing, ours functional warming). ChampSim restarts a trace at its
+end, so warm-up + instructions must stay below every trace's record count (checked). Our simulator
+runs from the CLI (`python -m edaflow.cli ipc sim`, a fresh process each time), ChampSim as its
+binary; CPU seconds are each child's user+system time (the machine may be shared), MIPS are
+(warm-up + detailed instructions) per CPU second. ChampSim runs under `nice -n 10`, one at a time,
+and its results are cached per (trace checksum, counts, binary) in `--cache`, so re-running after a
+change of our model only re-runs ours.
+
+MPKI definitions: ChampSim's L1D demand misses are LOAD + RFO + WRITE misses (stores reach the L1D
+as WRITE; misses merged into an outstanding MSHR are not misses), L2C and LLC count LOAD + RFO (their
+WRITE accesses are write-backs), L1I counts LOAD; branch MPKI is all mispredictions. Ours are
+`SimResult.mpki` / `branch_mpki`. The table goes into docs/benchmarks.md between
+`<!-- champsim:begin -->` and `<!-- champsim:end -->`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BEGIN, END = "<!-- champsim:begin -->", "<!-- champsim:end -->"
+REFERENCE = Path("/work/shared/reference/champsim")
+CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "edaflow"
+KNOWN_BUILDS = (Path("/tmp/champsim_build/cs/bin/champsim"), CACHE_HOME / "champsim" / "bin" / "champsim")
+
+
+# ----- ChampSim ---------------------------------------------------------------------------------------
+
+def find_or_build_champsim(path: str | None) -> Path:
+    """The ChampSim binary: `path`, else a known build, else build it with the reference build.sh."""
+    if path:
+        p = Path(path)
+        if not os.access(p, os.X_OK):
+            raise SystemExit(f"{p}: not an executable ChampSim binary")
+        return p
+    for p in KNOWN_BUILDS:
+        if os.access(p, os.X_OK):
+            return p
+    script = REFERENCE / "build.sh"
+    if not script.exists():
+        raise SystemExit(f"no ChampSim build found and no {script} to build one; pass --champsim PATH")
+    dest = CACHE_HOME / "champsim"
+    print(f"building ChampSim into {dest} (about a minute)", file=sys.stderr)
+    subprocess.run(["bash", str(script), str(dest)], check=True)
+    return dest / "bin" / "champsim"
+
+
+def _cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _file_key(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+def champsim_stats(doc: dict) -> dict:
+    """IPC, MPKI per level and branch MPKI from ChampSim's --json output (region of interest)."""
+    roi = doc[0]["roi"]
+    core = roi["cores"][0]
+    n = core["instructions"]
+    per_k = 1000.0 / n
+
+    def misses(cache: str, kinds: tuple[str, ...]) -> int:
+        c = roi.get(cache, {})
+        return sum(sum(c.get(k, {}).get("miss", [0])) for k in kinds)
+
+    dram = roi.get("DRAM", [{}])[0]
+    return {
+        "instructions": n,
+        "cycles": core["cycles"],
+        "ipc": n / core["cycles"],
+        "mpki": {
+            "L1I": misses("cpu0_L1I", ("LOAD",)) * per_k,
+            "L1D": misses("cpu0_L1D", ("LOAD", "RFO", "WRITE")) * per_k,
+            "L2": misses("cpu0_L2C", ("LOAD", "RFO")) * per_k,
+            "LLC": misses("LLC", ("LOAD", "RFO")) * per_k,
+        },
+        "branch_mpki": sum(core["mispredict"].values()) * per_k,
+        "dtlb_mpki": misses("cpu0_DTLB", ("LOAD", "RFO", "WRITE")) * per_k,
+        "dram_row_hits": dram.get("RQ ROW_BUFFER_HIT", 0),
+        "dram_row_misses": dram.get("RQ ROW_BUFFER_MISS", 0),
+        "dram_writes": dram.get("WQ ROW_BUFFER_HIT", 0) + dram.get("WQ ROW_BUFFER_MISS", 0),
+    }
+
+
+def run_champsim(binary: Path, trace: Path, warmup: int, instructions: int, cache_dir: Path) -> dict:
+    key = f"{trace.name}-{_file_key(trace)}-{warmup}-{instructions}-{int(binary.stat().st_mtime)}"
+    cached = cache_dir / f"{key}.json"
+    if cached.exists():
+        return json.loads(cached.read_text())
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    out_json = cache_dir / f"{key}.champsim.json"
+    c0, w0 = _cpu_children(), time.perf_counter()
+    proc = subprocess.run(["nice", "-n", "10", str(binary), "--warmup-instructions", str(warmup),
+                           "--simulation-instructions", str(instructions), "--json", str(out_json), str(trace)],
+                          capture_output=True, text=True)
+    cpu, wall = _cpu_children() - c0, time.perf_counter() - w0
+    if proc.returncode != 0:
+        raise SystemExit(f"ChampSim failed on {trace}: {proc.stderr.strip()[-500:]}")
+    res = champsim_stats(json.loads(out_json.read_text()))
+    res.update(cpu_seconds=cpu, wall_seconds=wall)
+    cached.write_text(json.dumps(res))
+    return res
+
+
+# ----- ours -------------------------------------------------------------------------------------------
+
+def run_ours(trace: Path, warmup: int, instructions: int, config: str | None) -> dict:
+    cmd = [sys.executable, "-m", "edaflow.cli", "ipc", "sim", str(trace), "--warmup", str(warmup),
+           "--instructions", str(instructions), "--json"]
+    if config:
+        cmd += ["--config", config]
+    c0, w0 = _cpu_children(), time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    cpu, wall = _cpu_children() - c0, time.perf_counter() - w0
+    if proc.returncode != 0:
+        raise SystemExit(f"edaflow ipc sim failed on {trace}: {proc.stderr.strip()}")
+    out = json.loads(proc.stdout)
+    return {"instructions": out["instructions"], "cycles": out["cycles"], "ipc": out["ipc"],
+            "mpki": out["mpki"], "branch_mpki": out["branch_mpki"], "events": out["events"],
+            "cpu_seconds": cpu, "wall_seconds": wall}
+
+
+# ----- suite, table -----------------------------------------------------------------------------------
+
+def suite(traces: str | None, only: list[str] | None) -> list[tuple[str, Path, int]]:
+    """(name, trace path, record count) of the workloads, building the suite if needed."""
+    from ipc_predict import workloads as W
+
+    d = Path(traces) if traces else CACHE_HOME / "workloads"
+    manifest = d / W.MANIFEST_NAME
+    if not manifest.exists():
+        print(f"building and tracing the workload suite into {d} (a few minutes)", file=sys.stderr)
+        W.build_suite(d)
+    entries = json.loads(manifest.read_text())["workloads"]
+    out = []
+    for e in entries:
+        if only and e["name"] not in only:
+            continue
+        out.append((e["name"], d / Path(e["trace"]).name, int(e["traced_instructions"])))
+    if only:
+        missing = set(only) - {n for n, _, _ in out}
+        if missing:
+            raise SystemExit(f"not in {manifest}: {', '.join(sorted(missing))}")
+    return out
+
+
+def _spearman(a: list[float], b: list[float]) -> float:
+    def ranks(x):
+        order = sorted(range(len(x)), key=lambda i: x[i])
+        r = [0.0] * len(x)
+        for k, i in enumerate(order):
+            r[i] = float(k)
+        return r
+    ra, rb = ranks(a), ranks(b)
+    n = len(a)
+    if n < 2:
+        return float("nan")
+    ma, mb = sum(ra) / n, sum(rb) / n
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    va = math.sqrt(sum((x - ma) ** 2 for x in ra))
+    vb = math.sqrt(sum((y - mb) ** 2 for y in rb))
+    return cov / (va * vb) if va and vb else float("nan")
+
+
+def table(rows: list[dict], warmup: int, instructions: int, note: str) -> str:
+    head = ("| trace | IPC ChampSim | IPC ours | diff | L1D MPKI CS / ours | L2 MPKI CS / ours | "
+            "LLC MPKI CS / ours | branch MPKI CS / ours | CPU s CS / ours | MIPS/CPU-s CS / ours | speed-up |")
+    lines = [head, "|" + "---|" * 1 + "---:|" * 10]
+    total = warmup + instructions
+    diffs, cs_cpu, our_cpu = [], 0.0, 0.0
+    for r in rows:
+        c, o = r["champsim"], r["ours"]
+        diff = (o["ipc"] - c["ipc"]) / c["ipc"]
+        diffs.append(diff)
+        cs_cpu += c["cpu_seconds"]
+        our_cpu += o["cpu_seconds"]
+        mc, mo = total / c["cpu_seconds"] / 1e6, total / o["cpu_seconds"] / 1e6
+        lines.append(
+            f"| {r['name']} | {c['ipc']:.3f} | {o['ipc']:.3f} | {100 * diff:+.1f} % | "
+            + " | ".join(f"{c['mpki'][k]:.1f} / {o['mpki'][k]:.1f}" for k in ("L1D", "L2", "LLC"))
+            + f" | {c['branch_mpki']:.1f} / {o['branch_mpki']:.1f} | {c['cpu_seconds']:.1f} / {o['cpu_seconds']:.1f}"
+            f" | {mc:.3f} / {mo:.2f} | {c['cpu_seconds'] / o['cpu_seconds']:.0f}× |")
+    absd = [abs(d) for d in diffs]
+    within = sum(1 for d in absd if d <= 0.15)
+    rho = _spearman([r["champsim"]["ipc"] for r in rows], [r["ours"]["ipc"] for r in rows])
+    n_all = len(rows) * total
+    summary = (
+        f"\nWarm-up {warmup:,} + {instructions:,} detailed instructions per trace, default core of both. "
+        f"Mean |IPC diff| **{100 * sum(absd) / len(absd):.1f} %**, max {100 * max(absd):.1f} %, "
+        f"{within} of {len(rows)} traces within 15 % (target: mean ≤ 5 %, all within 15 %); "
+        f"Spearman ρ of IPC {rho:.3f}. CPU time over the suite: ChampSim {cs_cpu:.0f} s "
+        f"({n_all / cs_cpu / 1e6:.3f} MIPS per CPU-second), ours from the CLI {our_cpu:.1f} s "
+        f"({n_all / our_cpu / 1e6:.2f} MIPS per CPU-second, start-up included), "
+        f"{cs_cpu / our_cpu:.0f}× faster.")
+    return "\n".join(lines) + "\n" + summary + ("\n\n" + note if note else "") + "\n"
+
+
+def write_between(path: Path, text: str) -> None:
+    doc = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{BEGIN}\n{text}{END}"
+    if BEGIN in doc and END in doc:
+        pre, rest = doc.split(BEGIN, 1)
+        _, post = rest.split(END, 1)
+        doc = pre + block + post
+    else:
+        doc = doc.rstrip("\n") + "\n\n## Our simulator vs ChampSim (`bench/champsim_compare.py`)\n\n" + block + "\n"
+    path.write_text(doc, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--champsim", help="ChampSim binary (default: a known build, else build one)")
+    ap.add_argument("--traces", help="folder with workloads.json and the traces (default: build the suite)")
+    ap.add_argument("--only", help="comma-separated workload names")
+    ap.add_argument("--warmup", type=int, default=200_000)
+    ap.add_argument("--instructions", type=int, default=1_000_000)
+    ap.add_argument("--config", help="our core configuration TOML (default: the ChampSim-like default)")
+    ap.add_argument("--cache", default=str(CACHE_HOME / "champsim-results"), help="ChampSim result cache")
+    ap.add_argument("--note", default="", help="a line printed under the table")
+    ap.add_argument("--no-write", action="store_true", help="print the table only")
+    ap.add_argument("--json-out", help="also write all numbers to this JSON file")
+    args = ap.parse_args(argv)
+    if args.warmup < 0 or args.instructions <= 0:
+        raise SystemExit("--warmup must be >= 0 and --instructions > 0")
+
+    binary = find_or_build_champsim(args.champsim)
+    only = args.only.split(",") if args.only else None
+    rows = []
+    traces = suite(args.traces, only)
+    for name, trace, records in traces:
+        if args.warmup + args.instructions >= records:
+            raise SystemExit(f"{trace}: {records:,} records, fewer than warm-up + instructions "
+                             f"({args.warmup + args.instructions:,}); ChampSim would wrap around")
+    # Ours first (seconds), then ChampSim (minutes, cached): the model measured is the one at start.
+    ours = {name: run_ours(trace, args.warmup, args.instructions, args.config) for name, trace, _ in traces}
+    for name, trace, _ in traces:
+        c = run_champsim(binary, trace, args.warmup, args.instructions, Path(args.cache))
+        o = ours[name]
+        rows.append({"name": name, "champsim": c, "ours": o})
+        print(f"{name:15s} ChampSim {c['ipc']:.3f} ({c['cpu_seconds']:.1f} s)  ours {o['ipc']:.3f} "
+              f"({o['cpu_seconds']:.1f} s)  diff {100 * (o['ipc'] - c['ipc']) / c['ipc']:+.1f} %", flush=True)
+    text = table(rows, args.warmup, args.instructions, args.note)
+    print(text)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(rows, indent=1))
+    if not args.no_write:
+        write_between(ROOT / "docs" / "benchmarks.md", text)
+
+
+if __name__ == "__main__":
+    main()
