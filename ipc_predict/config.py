@@ -63,6 +63,13 @@ class PipelineConfig:
                                  unit="cycles", min=0, max=1000)
     taken_branch_ends_fetch: bool = _f("a taken branch ends the fetch group (one taken branch per cycle)",
                                        min=None)
+    physical_registers: int = _f("physical register file (ChampSim register_file_size): each destination "
+                                 "register, flags and the instruction pointer included, holds one from rename "
+                                 "until the next writer of its architectural register retires", min=32, max=8192)
+    stack_pointer_folding: bool = _f("drop the stack pointer as a destination of push/pop/call/ret and "
+                                     "constant adjustments (ChampSim do_stack_pointer_folding)", min=None)
+    ip_dependences: bool = _f("the instruction pointer is a renamed register: each branch waits for the "
+                              "previous branch that wrote it (as ChampSim does)", min=None)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from numba import njit
  P_DR_TCAS, P_DR_RMISS, P_DR_RCLOSED, P_DR_BURST, P_DR_CH, P_DR_BANKS, P_DR_ROWSHIFT,
  P_RING_MASK, P_SLOT_MASK, P_BUS_MASK, P_SF_MASK,
  P_OFF_ROW, P_OFF_BUS, P_OFF_BIM, P_OFF_GSH, P_OFF_PW, P_OFF_PFOLD, P_OFF_PLEN, P_OFF_HIST,
- P_OFF_BTBT, P_OFF_BTBG, P_OFF_RAS, N_PARAMS) = range(55)
+ P_OFF_BTBT, P_OFF_BTBG, P_OFF_RAS,
+ P_PRF, P_PRF_MASK, P_SPFOLD, P_IPDEP, N_PARAMS) = range(59)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
 C_TAG, C_LRU, C_FILL, C_PF = 0, 1, 2, 3
@@ -45,7 +46,7 @@ L1I, L1D, L2, LLC, DRAM = 0, 1, 2, 3, 4
  Z_SCHED_N, Z_CLOCK, Z_GHIST, Z_HPOS, Z_THETA, Z_TC, Z_RAS_TOP, Z_LQ_POS, Z_SQ_POS,
  Z_FULL_LO, Z_FULL_HI,
  Z_PB_KIND, Z_PB_TGT, Z_PB_IP, Z_PB_C, Z_PB_D, Z_PB_MISSED,
- Z_MSHR_N, _Z1, _Z2, _Z3, N_Z) = range(31)
+ Z_MSHR_N, _Z1, _Z2, _Z3, Z_REG_MAPPED, Z_PRF_Q, Z_REN_PREV, N_Z) = range(34)
 
 # ----- statistics S (cumulative counters) ---------------------------------------------------------
 (S_INSTR, S_LOADS, S_STORES, S_BRANCHES, S_MISPRED, S_BTB_MISS, S_FWD, S_LOAD_LAT,
@@ -56,7 +57,9 @@ S_PF_FILL = 18    # + level: prefetches that missed here (lines brought in by th
 S_PF_USEFUL = 22  # + level: first demand hits on prefetched lines
 S_STALL = 26      # + W_*: dispatch cycles attributed to each cause
 (W_BASE, W_FRONTEND, W_ICACHE, W_MISPRED, W_BTB, W_ROB, W_LQ, W_SQ, W_SCHED, N_W) = range(10)
-N_STATS = S_STALL + N_W
+S_PRF_STALL = S_STALL + N_W  # cycles by which the register file delayed renaming (summed per instruction)
+S_SP_FOLDED = S_PRF_STALL + 1  # stack-pointer destinations removed by folding
+N_STATS = S_SP_FOLDED + 1
 STALL_NAMES = ("base", "frontend", "icache", "branch_mispredict", "btb_miss",
                "rob_full", "lq_full", "sq_full", "scheduler_full")
 
@@ -67,6 +70,7 @@ STALL_NAMES = ("base", "frontend", "icache", "branch_mispredict", "btb_miss",
 PB_NONE, PB_DIRECT, PB_INDIRECT, PB_RETURN = 0, 1, 2, 3
 
 REG_SP, REG_FLAGS, REG_IP = 6, 25, 26
+REG_MAPPED = 256  # reg_ready[REG_MAPPED + r] != 0: architectural register r holds a physical register
 HIST_MASK = 4095  # global-history bit ring of the perceptron
 
 
@@ -515,7 +519,7 @@ def _l1d_load(ln, t, P, LV, Z, S, C, MEM):
 
 
 @njit(cache=True, nogil=True)
-def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr, sff, C, MEM, BPS):
+def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr, sff, C, MEM, BPS, prf):
     """Detailed timing of one chunk of records, continuing from the state left by the previous one."""
     n = U.shape[0]
     M = P[P_RING_MASK]
@@ -545,6 +549,10 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
     LAT_FWD = P[P_LAT_FWD]
     L1I_LAT = LV[L1I, LV_LAT]
     L1D_LAT = LV[L1D, LV_LAT]
+    PRF = P[P_PRF]
+    PRFM = P[P_PRF_MASK]
+    SPFOLD = P[P_SPFOLD]
+    IPDEP = P[P_IPDEP]
 
     g = Z[Z_G]
     f_prev = Z[Z_F_PREV]
@@ -658,10 +666,57 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
         ring[2, g & M] = p
         p_prev = p
 
+        # ---- rename (ChampSim: at scheduling, in program order): stack-pointer folding, then one
+        # physical register per destination; a register is freed when the next writer of the same
+        # architectural register retires, so at most PRF - (mapped architectural registers)
+        # destinations of renamed, not yet retired instructions are outstanding ----
+        rd0 = d0  # destinations after folding (d0/d1 stay as traced: they classify the branch)
+        rd1 = d1
+        if SPFOLD != 0 and (d0 == REG_SP or d1 == REG_SP):
+            other = False
+            for s in (s0, s1, s2, s3):
+                if s != 0 and s != REG_SP and s != REG_FLAGS and s != REG_IP:
+                    other = True
+            if isb != 0 or is_load or is_store or not other:
+                if d0 == REG_SP:
+                    rd0 = 0
+                if d1 == REG_SP:
+                    rd1 = 0
+                S[S_SP_FOLDED] += 1
+        if IPDEP == 0:
+            if rd0 == REG_IP:
+                rd0 = 0
+            if rd1 == REG_IP:
+                rd1 = 0
+        ren = p + SCHL
+        t = Z[Z_REN_PREV]
+        if t > ren:
+            ren = t
+        q0 = Z[Z_PRF_Q]
+        nd = 0
+        if PRF > 0:
+            for s in (s0, s1, s2, s3, rd0, rd1):
+                if s != 0 and reg_ready[REG_MAPPED + s] == 0:
+                    reg_ready[REG_MAPPED + s] = 1
+                    Z[Z_REG_MAPPED] += 1
+            cap = PRF - Z[Z_REG_MAPPED]
+            if cap < 4:
+                cap = 4
+            nd = (1 if rd0 != 0 else 0) + (1 if rd1 != 0 else 0)
+            if nd > 0:
+                qe = q0 + nd - 1 - cap  # the allocation that must have retired
+                if qe >= 0:
+                    t = prf[qe & PRFM] + 1
+                    if t > ren:
+                        S[S_PRF_STALL] += t - ren
+                        ren = t
+                Z[Z_PRF_Q] = q0 + nd
+        Z[Z_REN_PREV] = ren
+
         # ---- issue: sources ready, then the first cycle with a free slot ----
-        rdy = p + SCHL
+        rdy = ren
         for s in (s0, s1, s2, s3):
-            if s != 0 and s != REG_IP:
+            if s != 0 and (IPDEP != 0 or s != REG_IP):
                 t = reg_ready[s]
                 if t > rdy:
                     rdy = t
@@ -757,10 +812,12 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
         ring[3, g & M] = r
         r_prev = r
 
-        if d0 != 0 and d0 != REG_IP:
-            reg_ready[d0] = comp
-        if d1 != 0 and d1 != REG_IP:
-            reg_ready[d1] = comp
+        if rd0 != 0:
+            reg_ready[rd0] = comp
+        if rd1 != 0:
+            reg_ready[rd1] = comp
+        for k in range(nd):
+            prf[(q0 + k) & PRFM] = r
         if is_load:
             lqr[lqpos] = r
             lqpos += 1

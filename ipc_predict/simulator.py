@@ -45,6 +45,9 @@ from ipc_predict import sim_kernel as K
 from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
+# Bumped whenever a change alters simulated timing (data-set rows record it).
+SIMULATOR_VERSION = "2"  # 2: physical register file limit, stack-pointer folding, IP-register dependences
+
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
 
@@ -145,6 +148,11 @@ class Simulator:
         P[K.P_DR_BURST] = dc["burst"]
         P[K.P_DR_CH], P[K.P_DR_BANKS] = dram.channels, dram.banks
         P[K.P_DR_ROWSHIFT] = int(math.log2(dram.row_kib * 1024 // 64))
+        P[K.P_PRF] = core.physical_registers
+        prf_ring = _pow2_at_least(core.physical_registers + 4)
+        P[K.P_PRF_MASK] = prf_ring - 1
+        P[K.P_SPFOLD] = int(core.stack_pointer_folding)
+        P[K.P_IPDEP] = int(core.ip_dependences)
         P[K.P_RING_MASK] = ring - 1
         slots = 1 << 16
         P[K.P_SLOT_MASK] = slots - 1
@@ -183,7 +191,8 @@ class Simulator:
         self._sheap = np.zeros(core.scheduler_size + 1, dtype=np.int64)
         self._slots = np.zeros((slots, 4), dtype=np.int64)
         self._slots[:, 0] = -1
-        self._reg_ready = np.zeros(256, dtype=np.int64)
+        self._reg_ready = np.zeros(2 * K.REG_MAPPED, dtype=np.int64)  # ready cycles, then mapped flags
+        self._prf = np.zeros(prf_ring, dtype=np.int64)
         self._sfa = np.zeros(sf, dtype=np.int64)
         self._sfr = np.zeros(sf, dtype=np.int64)
         self._sff = np.zeros(sf, dtype=np.int64)
@@ -247,7 +256,7 @@ class Simulator:
         if U.shape[0]:
             K.run_timing(U, self._P, self._LV, self._Z, self._S, self._ring, self._lqr, self._sqr,
                          self._sheap, self._slots, self._reg_ready, self._sfa, self._sfr, self._sff,
-                         self._C, self._MEM, self._BPS)
+                         self._C, self._MEM, self._BPS, self._prf)
         dt = time.perf_counter() - t0
         self._seconds += dt
         return self._make_result(self._S - before, int(self._Z[K.Z_R_PREV]) - cycles_before, dt, 0)
@@ -285,6 +294,8 @@ class Simulator:
             "load_latency_cycles": int(S[K.S_LOAD_LAT]),
             "dram_requests": int(S[K.S_DRAM_REQ]),
             "dram_row_hits": int(S[K.S_DRAM_ROWHIT]),
+            "register_file_stall_cycles": int(S[K.S_PRF_STALL]),
+            "stack_pointer_folds": int(S[K.S_SP_FOLDED]),
         }
         for i, name in enumerate(LEVEL_NAMES):
             events[f"{name}_accesses"] = int(S[K.S_ACC + i])

@@ -1,0 +1,170 @@
+"""First-principles tests of the mechanisms added to match ChampSim (issue #10): the physical register
+file limit, stack-pointer folding and instruction-pointer register dependences.
+
+Each test builds a few records by hand whose timing follows from one memory latency M (measured: a
+load that misses every cache and opens a closed DRAM bank), and checks that the mechanism
+turns overlapped misses into serialised ones (or the reverse) when, and only when, it should.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ipc_predict.config import CoreConfig
+from ipc_predict.simulator import SIMULATOR_VERSION, simulate
+from ipc_predict.traces import REG_FLAGS as FLAGS
+from ipc_predict.traces import REG_INSTRUCTION_POINTER as IP
+from ipc_predict.traces import REG_STACK_POINTER as SP
+from ipc_predict.traces import TRACE_DTYPE
+
+DEFAULT = CoreConfig.default()
+MB = 1 << 20
+
+
+def _miss_address(k: int) -> int:
+    """Lines far apart (1 MiB + k rows): every access misses every cache and opens another DRAM row."""
+    return (1 << 32) + k * (MB + 8192 * 3)
+
+
+def _sim(trace: np.ndarray, cfg: CoreConfig = DEFAULT):
+    """Simulate `trace` after warming the instruction cache on its code (a copy without memory
+    operands or branches, used as functional warm-up), so that only the data misses cost time."""
+    warm = trace.copy()
+    warm["source_memory"] = 0
+    warm["destination_memory"] = 0
+    warm["is_branch"] = 0
+    return simulate(np.concatenate([warm, trace]), cfg, warmup=len(warm))
+
+
+def _one_miss() -> int:
+    """Cycles of one load that misses everywhere (a closed DRAM bank): the unit M of these tests."""
+    r = np.zeros(1, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000
+    r["source_memory"][0, 0] = _miss_address(0)
+    r["destination_registers"][0, 0] = 1
+    return _sim(r).cycles
+
+
+M = _one_miss()
+
+
+def test_version_is_a_string():
+    assert isinstance(SIMULATOR_VERSION, str) and SIMULATOR_VERSION
+
+
+# ----- physical register file ------------------------------------------------------------------------
+
+def _two_misses_apart(n_between: int) -> np.ndarray:
+    """miss load, n_between independent ALU ops (each writes register 2), miss load, then 50 ops."""
+    n = 1 + n_between + 1 + 50
+    r = np.zeros(n, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000 + 4 * (np.arange(n) % 256)
+    r["destination_registers"][:, 0] = 2
+    for k, i in enumerate((0, 1 + n_between)):
+        r[i]["source_memory"][0] = _miss_address(k)
+        r[i]["destination_registers"][0] = 1
+    return r
+
+
+@pytest.mark.parametrize("between", [100, 200])
+def test_register_file_serialises_misses_further_apart_than_it_holds(between):
+    trace = _two_misses_apart(between)
+    # Unlimited for this window (ROB 352 > between): both misses are in flight together.
+    wide = _sim(trace, DEFAULT.replace({"core.physical_registers": 4096}))
+    # One miss, then everything retires at retire_width (5) per cycle behind it.
+    assert wide.cycles < M + len(trace) / 5 + 20
+    assert wide.events["register_file_stall_cycles"] == 0
+    # 64 registers, 2 architectural ones mapped: 62 renamed destinations may be outstanding, so the
+    # second load cannot rename before the first retires: one memory latency after the other.
+    narrow = _sim(trace, DEFAULT.replace({"core.physical_registers": 64}))
+    assert narrow.cycles > 2 * M
+    assert narrow.events["register_file_stall_cycles"] > 0
+
+
+def test_register_file_holds_misses_closer_than_its_size():
+    # 40 ops between the misses fit in 62 free registers: no serialisation.
+    res = _sim(_two_misses_apart(40), DEFAULT.replace({"core.physical_registers": 64}))
+    assert res.cycles < 1.3 * M
+
+
+def test_instructions_without_destinations_take_no_register():
+    trace = _two_misses_apart(200)
+    trace["destination_registers"][1:201] = 0  # the ops in between write nothing
+    res = _sim(trace, DEFAULT.replace({"core.physical_registers": 64}))
+    assert res.cycles < M + len(trace) / 5 + 20
+
+
+# ----- stack-pointer folding ---------------------------------------------------------------------------
+
+def _pop_chain(k: int, *, variable: bool = False) -> np.ndarray:
+    """k pops, each loading a missing line through the stack pointer (reads SP, writes SP and a
+    register). With `variable`, each is instead `sub rsp, rax`-like (writes SP, reads another
+    register, no memory) followed by a load through SP."""
+    if not variable:
+        r = np.zeros(k, dtype=TRACE_DTYPE)
+        r["ip"] = 0x400000 + 4 * np.arange(k)
+        r["source_registers"][:, 0] = SP
+        r["destination_registers"][:, :2] = (SP, 3)
+        r["source_memory"][:, 0] = [_miss_address(i) for i in range(k)]
+        return r
+    r = np.zeros(2 * k, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000 + 4 * np.arange(2 * k)
+    adj, ld = r[0::2], r[1::2]
+    adj["source_registers"][:, :2] = (SP, 4)
+    adj["destination_registers"][:, :2] = (SP, FLAGS)
+    ld["source_registers"][:, 0] = SP
+    ld["destination_registers"][:, 0] = 4  # the next adjustment depends on this load
+    ld["source_memory"][:, 0] = [_miss_address(i) for i in range(k)]
+    return r
+
+
+def test_folded_pops_overlap_their_misses():
+    k = 8
+    folded = _sim(_pop_chain(k), DEFAULT)
+    assert folded.events["stack_pointer_folds"] == k
+    assert folded.cycles < 2 * M  # all k misses in flight together
+    chained = _sim(_pop_chain(k), DEFAULT.replace({"core.stack_pointer_folding": False}))
+    assert chained.events["stack_pointer_folds"] == 0
+    assert chained.cycles > (k - 0.5) * M  # each pop waits for the previous one's load
+
+
+def test_variable_stack_adjustments_are_not_folded():
+    k = 6
+    res = _sim(_pop_chain(k, variable=True), DEFAULT)
+    assert res.events["stack_pointer_folds"] == 0
+    assert res.cycles > (k - 0.5) * M  # a true dependence chain through rax and rsp
+
+
+# ----- the instruction pointer as a register -------------------------------------------------------------
+
+def _branches_after_misses(k: int) -> np.ndarray:
+    """k groups: a missing load into register 5, a not-taken conditional branch on it (reads IP and
+    register 5, writes IP), then a not-taken conditional branch on the flags only."""
+    r = np.zeros(3 * k, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000 + 4 * np.arange(3 * k)
+    ld, b1, b2 = r[0::3], r[1::3], r[2::3]
+    ld["source_memory"][:, 0] = [_miss_address(i) for i in range(k)]
+    ld["destination_registers"][:, 0] = 5
+    for b, src in ((b1, 5), (b2, FLAGS)):
+        b["is_branch"] = 1
+        b["source_registers"][:, :2] = (IP, src)
+        b["destination_registers"][:, 0] = IP
+    return r
+
+
+def test_branches_wait_for_the_previous_branch_through_the_ip_register():
+    k = 6
+    # Each flags-only branch must wait for the branch before it, which waits for its load: with IP
+    # dependences the loads still overlap (they do not read IP), so the total stays near one latency,
+    # but the last branch completes only after the last load.
+    with_ip = _sim(_branches_after_misses(k), DEFAULT)
+    without = _sim(_branches_after_misses(k), DEFAULT.replace({"core.ip_dependences": False}))
+    assert with_ip.cycles < 2 * M and without.cycles < 2 * M
+    # Make the branch chain the critical path: every load depends on the branch before it.
+    trace = _branches_after_misses(k)
+    trace[0::3]["source_registers"][:, 0] = IP  # (an artificial load that reads IP)
+    chained = _sim(trace, DEFAULT)
+    free = _sim(trace, DEFAULT.replace({"core.ip_dependences": False}))
+    assert chained.cycles > (k - 0.5) * M
+    assert free.cycles < 2 * M
