@@ -87,13 +87,18 @@ def main(request_path: str) -> int:
 
 
 def _session():
+    import time
+
     from pyosys import libyosys as ys
 
     design = ys.Design()
 
     def run(cmd: str) -> None:
         print(f"EDAFLOW-PASS {cmd}", flush=True)
+        t0 = time.perf_counter()
         ys.run_pass(cmd, design)
+        if time.perf_counter() - t0 > 0.5:
+            print(f"EDAFLOW-TIME {time.perf_counter() - t0:.2f} s {cmd}", flush=True)
 
     return ys, design, run
 
@@ -327,8 +332,12 @@ def prove_gold_gate(ys, design, run, proof_dir: str, force_sequential: bool = Fa
         return {"method": "ports", "ok": False, "problems": [f"port lists differ: {', '.join(missing[:5]) or 'widths'}"]}
     # Both sides alike: processes to cells, single-bit cells, never-active set/reset removed, clock
     # enables and synchronous resets as logic in front of the flop (asynchronous ones stay).
-    run("proc; opt_clean; techmap; opt_dff -nodffe -nosdff; dffunmap; opt_clean")
-    run("design -save pair")
+    # (gold comes out of synth fine-grained already; only the re-read file has processes.)
+    for cmd in ("proc -noopt gate", "techmap gate", "opt_dff -nodffe -nosdff", "dffunmap", "opt_clean"):
+        run(cmd)
+    import time
+
+    t0 = time.perf_counter()
     gold_ff = _register_names(ys, gold_m := design.module(ys.IdString("\\gold")))
     gate_ff = _register_names(ys, gate_m := design.module(ys.IdString("\\gate")))
     pairs, problems = match_registers(gold_ff, gate_ff)
@@ -336,20 +345,20 @@ def prove_gold_gate(ys, design, run, proof_dir: str, force_sequential: bool = Fa
         return _sequential_proof(run, len(gold_ff), problems or ["sequential check requested"])
     _cut_registers(ys, gold_m, [(i, c) for i, (c, _n) in enumerate(gold_ff)])
     _cut_registers(ys, gate_m, [(pairs[j], c) for j, (c, _n) in enumerate(gate_ff)])
-    run("design -save cut")
+    print(f"EDAFLOW-TIME {time.perf_counter() - t0:.2f} s register matching and cutting", flush=True)
+    for cmd in ("setundef -undriven -zero", "aigmap"):
+        run(cmd)
     files = {}
-    for side in ("gold", "gate"):
-        run("design -load cut")
-        run(f"hierarchy -top {side}")
-        run("setundef -undriven -zero; aigmap; opt_clean")
+    for side in ("gold", "gate"):  # write_aiger writes the module marked top
+        run(f"setattr -mod -set top 1 {side}")
         files[side] = f"{proof_dir}/{side}_cut.aig"
         run(f"write_aiger -symbols {_q(files[side])}")
+        run(f"setattr -mod -unset top {side}")
     return {"method": "cut", "ok": True, "registers": len(gold_ff), "gold_aig": files["gold"], "gate_aig": files["gate"]}
 
 
 def _sequential_proof(run, registers: int, problems: list[str]) -> dict:
-    """Registers that do not correspond: Yosys' sequential check (equiv_induct) on the saved pair."""
-    run("design -load pair")
+    """Registers that do not correspond: Yosys' sequential check (equiv_induct) on gold and gate."""
     run("async2sync")  # both sides alike: the $equiv cells compare values at the clock edge
     run("equiv_make gold gate equiv")
     run("hierarchy -top equiv")
