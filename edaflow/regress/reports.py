@@ -9,6 +9,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 TREND_METRIC = "adp"
+# The report may load nothing from anywhere: only its own inline script and style, data: images.
+# A browser then refuses (and logs) any network fetch, which the Chromium test would see.
+CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
 
 def write_json(summary: dict, path: str) -> None:
@@ -75,12 +78,15 @@ def html_report(summary: dict) -> str:
     ds = summary["designs"]
     figs = []
     trend = go.Figure()
-    for d in ds:
+    for d in ds:  # relative to the design's oldest run shown, so designs of any size share one axis
         pts = [(h["run_id"], h["best"][TREND_METRIC]) for h in d["history"] if h.get("best") and TREND_METRIC in h["best"]]
-        if pts:
-            trend.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], mode="lines+markers", name=d["design"]))
-    trend.update_layout(title=f"QoR trend ({TREND_METRIC}, best recipe) over the last runs", xaxis_title="run",
-                        yaxis_title=TREND_METRIC)
+        if pts and pts[0][1]:
+            ref = pts[0][1]
+            trend.add_trace(go.Scatter(x=[p[0] for p in pts], y=[(p[1] / ref - 1) * 100 for p in pts],
+                                       customdata=[p[1] for p in pts], mode="lines+markers", name=d["design"],
+                                       hovertemplate=f"%{{x}}<br>{TREND_METRIC} %{{customdata:,.1f}} (%{{y:+.2f}}%)"))
+    trend.update_layout(title=f"QoR trend: {TREND_METRIC} of the best recipe over the last runs "
+                              "(% vs the oldest run shown; lower is better)", xaxis_title="run", yaxis_title="%")
     figs.append(("trend", trend))
     names = [d["design"] for d in ds]
     imp = go.Figure(go.Bar(x=names, y=[-(d["improvement_pct"] or {}).get(TREND_METRIC, 0) or 0 for d in ds]))
@@ -105,7 +111,9 @@ def html_report(summary: dict) -> str:
                         f'<td>{c["change_pct"]:+.2f}%</td><td>{c["state"]} ({c["level"]})</td></tr>')
     r = summary["run"]
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>edaflow regression {html.escape(r['id'])}</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<title>edaflow regression {html.escape(r['id'])}</title>
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:2px 6px}}
 tr.fail{{background:#fdd}} tr.good{{background:#dfd}}</style>
 <script type="text/javascript">{get_plotlyjs()}</script></head><body>

@@ -332,6 +332,8 @@ def build_summary(store: Store, run_id: str, base_label: str, base_rules: dict, 
                                          "host")},
             "baseline": base_label, "tolerance_pct": run["settings"].get("tolerance", 0) * 100,
             "designs": designs, "regressions": regressions,
-            "improvements": [d["design"] for d in designs if any(c["state"] == "improved" for c in d["checks"])],
+            # a design improved: no regression and at least one error-level (QoR) metric better
+            "improvements": [d["design"] for d in designs if d["verdict"] != "regression" and any(
+                c["state"] == "improved" and c["level"] == "error" for c in d["checks"])],
             "warnings": [d["design"] for d in designs if d["verdict"] == "warning"],
             "note": "QoR is deterministic for a seed (noise zero by construction); runtime is a warning-level metric."}
