@@ -30,6 +30,7 @@ from edaflow.errors import InputError
 LINE_BYTES = 64  # ChampSim block_size
 PREDICTOR_KINDS = ("bimodal", "gshare", "perceptron")
 PREFETCHER_KINDS = ("none", "next_line")
+DRAM_MAPPINGS = ("interleaved", "row")
 
 
 def _f(doc: str, *, min: int | None = 1, max: int | None = None, pow2: bool = False,
@@ -125,9 +126,25 @@ class DramConfig:
     trcd: int = _f("row activate to column access", unit="DRAM cycles", max=1000)
     trp: int = _f("row precharge", unit="DRAM cycles", max=1000)
     channels: int = _f("independent channels (lines interleaved across them)", max=64)
-    banks: int = _f("banks per channel, each with one open row", max=1024)
+    banks: int = _f("banks per channel (ChampSim: ranks x bank groups x banks), each with one open row and "
+                    "busy from a request's start until its data has crossed the bus", max=1024)
+    mapping: str = _f("physical line to bank: 'interleaved' (ChampSim: consecutive lines go to consecutive "
+                      "channels, then banks; the column bits above them) or 'row' (a row's worth of "
+                      "consecutive lines in one bank)", choices=DRAM_MAPPINGS, min=None)
+    write_backs: bool = _f("caches are write-back: a dirty line evicted from a level is written into the "
+                           "next one, from the LLC to DRAM (bus slot and bank time)", min=None)
     row_kib: int = _f("row-buffer size per bank", unit="KiB", pow2=True, max=1024)
     channel_width_bytes: int = _f("bytes per transfer", unit="bytes", pow2=True, max=64)
+
+
+@dataclass(frozen=True)
+class VmemConfig:
+    """Virtual memory: the page map used for physically indexed caches and DRAM."""
+
+    page_map: bool = _f("translate 4 KiB virtual pages to pseudo-random physical pages (a seeded bijection, "
+                        "like ChampSim's shuffled free list) before the caches and DRAM; off: physical = "
+                        "virtual", min=None)
+    seed: int = _f("seed of the page map", min=0, max=(1 << 40) - 1)
 
 
 _SECTIONS: dict[str, type] = {
@@ -139,6 +156,7 @@ _SECTIONS: dict[str, type] = {
     "l2": CacheConfig,
     "llc": CacheConfig,
     "dram": DramConfig,
+    "vmem": VmemConfig,
 }
 CACHE_LEVELS = ("l1i", "l1d", "l2", "llc")
 
@@ -156,6 +174,7 @@ class CoreConfig:
     l2: CacheConfig
     llc: CacheConfig
     dram: DramConfig
+    vmem: VmemConfig
 
     # ----- construction -------------------------------------------------------------------------
     @classmethod

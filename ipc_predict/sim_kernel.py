@@ -32,10 +32,12 @@ from numba import njit
  P_RING_MASK, P_SLOT_MASK, P_BUS_MASK, P_SF_MASK,
  P_OFF_ROW, P_OFF_BUS, P_OFF_BIM, P_OFF_GSH, P_OFF_PW, P_OFF_PFOLD, P_OFF_PLEN, P_OFF_HIST,
  P_OFF_BTBT, P_OFF_BTBG, P_OFF_RAS,
- P_PRF, P_PRF_MASK, P_SPFOLD, P_IPDEP, N_PARAMS) = range(59)
+ P_PRF, P_PRF_MASK, P_SPFOLD, P_IPDEP,
+ P_DR_MAP, P_DR_ROWLINES, P_OFF_BANKFREE, P_PAGEMAP, P_PAGE_SEED, P_WB, N_PARAMS) = range(65)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
-C_TAG, C_LRU, C_FILL, C_PF = 0, 1, 2, 3
+C_TAG, C_LRU, C_FILL, C_PF, C_DIRTY = 0, 1, 2, 3, 4
+N_C = 5
 
 # ----- per cache level table LV[level, field]; levels 0 L1I, 1 L1D, 2 L2, 3 LLC; 4 means DRAM -------
 (LV_BASE, LV_SMASK, LV_WAYS, LV_LAT, LV_MSHRS, LV_MBASE, LV_PF, LV_NEXT, N_LV) = range(9)
@@ -59,7 +61,9 @@ S_STALL = 26      # + W_*: dispatch cycles attributed to each cause
 (W_BASE, W_FRONTEND, W_ICACHE, W_MISPRED, W_BTB, W_ROB, W_LQ, W_SQ, W_SCHED, N_W) = range(10)
 S_PRF_STALL = S_STALL + N_W  # cycles by which the register file delayed renaming (summed per instruction)
 S_SP_FOLDED = S_PRF_STALL + 1  # stack-pointer destinations removed by folding
-N_STATS = S_SP_FOLDED + 1
+S_DRAM_WRITES = S_SP_FOLDED + 1  # dirty lines written back to DRAM
+S_WRITEBACKS = S_DRAM_WRITES + 1  # dirty lines written back by L1I/L1D, L2, LLC (+ level)
+N_STATS = S_WRITEBACKS + 4
 STALL_NAMES = ("base", "frontend", "icache", "branch_mispredict", "btb_miss",
                "rob_full", "lq_full", "sq_full", "scheduler_full")
 
@@ -129,20 +133,56 @@ def _mshr_wait(lvl, tt, LV, Z, mshr):  # mshr: the MEM array (heaps at LV_MBASE)
     return tt
 
 
+PAGE_LINES_LOG = 6  # 4 KiB pages of 64-byte lines
+_PMASK = (1 << 40) - 1
+
+
 @njit(cache=True)
-def _dram(line, tt, timing, P, S, MEM):
-    """Serve a line from DRAM: open-row latency per bank, then the first free transfer slot on the
-    line's channel (slots are `burst` cycles long, so bandwidth = one line per burst per channel)."""
+def phys_line(line, P):
+    """Physical line of a virtual line: the page number goes through a seeded bijection of 40-bit page
+    numbers (a random-looking page map like ChampSim's shuffled free list, but needing no table and
+    never mapping two virtual pages to one physical page); the offset within the page is kept."""
+    if P[P_PAGEMAP] == 0:
+        return line
+    x = ((line >> PAGE_LINES_LOG) ^ P[P_PAGE_SEED]) & _PMASK
+    x = (x * 0x9E3779B97F4A7C15) & _PMASK
+    x ^= x >> 19
+    x = (x * 0x2545F4914F6CDD1D) & _PMASK
+    x ^= x >> 23
+    return (x << PAGE_LINES_LOG) | (line & ((1 << PAGE_LINES_LOG) - 1))
+
+
+@njit(cache=True)
+def _dram_bank(line, P):
+    """(channel, bank, row) of a physical line. 'interleaved' (ChampSim's mapping: offset, channel,
+    bank group and bank, column, rank, row from the low bits up) spreads consecutive lines over the
+    channels, then the banks; 'row' keeps a row's worth of consecutive lines in one bank."""
     nch = P[P_DR_CH]
     nbank = P[P_DR_BANKS]
     ch = line % nch
-    rowg = (line // nch) >> P[P_DR_ROWSHIFT]
-    bank = (rowg ^ (rowg >> 7)) % nbank
+    x = line // nch
+    if P[P_DR_MAP] == 0:
+        bank = x % nbank
+        row = (x // nbank) // P[P_DR_ROWLINES]
+    else:
+        row = x >> P[P_DR_ROWSHIFT]
+        bank = (row ^ (row >> 7)) % nbank
+    return ch, bank, row
+
+
+@njit(cache=True)
+def _dram(line, tt, timing, P, S, MEM, is_write):
+    """Serve (or write) a line at DRAM: the bank is busy from the request's start until its data has
+    crossed the bus; a request to an open row costs tCAS, to a closed bank tRCD + tCAS, to another row
+    tRP + tRCD + tCAS; then the first free transfer slot on the channel (slots are `burst` cycles long,
+    so bandwidth = one line per burst per channel)."""
+    ch, bank, rowg = _dram_bank(line, P)
+    nbank = P[P_DR_BANKS]
     b = P[P_OFF_ROW] + ch * nbank + bank
     cur = MEM[b]
     if cur == rowg:
         lat = P[P_DR_TCAS]
-        if timing:
+        if timing and not is_write:
             S[S_DRAM_ROWHIT] += 1
     elif cur < 0:
         lat = P[P_DR_RCLOSED]
@@ -151,9 +191,16 @@ def _dram(line, tt, timing, P, S, MEM):
     MEM[b] = rowg
     if not timing:
         return 0
-    S[S_DRAM_REQ] += 1
+    if is_write:
+        S[S_DRAM_WRITES] += 1
+    else:
+        S[S_DRAM_REQ] += 1
+    bf = P[P_OFF_BANKFREE] + ch * nbank + bank
+    start = tt
+    if MEM[bf] > start:
+        start = MEM[bf]
     burst = P[P_DR_BURST]
-    s = (tt + lat + burst - 1) // burst
+    s = (start + lat + burst - 1) // burst
     mask = P[P_BUS_MASK]
     base = P[P_OFF_BUS] + ch * (mask + 1)
     while True:
@@ -162,7 +209,65 @@ def _dram(line, tt, timing, P, S, MEM):
             MEM[k] = s
             break
         s += 1
-    return (s + 1) * burst
+    done = (s + 1) * burst
+    MEM[bf] = done
+    return done
+
+
+@njit(cache=True)
+def _writeback(lvl, line, t, timing, P, LV, S, C, MEM, clock):
+    """A dirty line leaves level `lvl` at cycle t: it is written into the next level (allocated there
+    if absent, which may push out a further dirty line), and from the LLC to DRAM."""
+    while True:
+        if timing:
+            S[S_WRITEBACKS + lvl] += 1
+        nxt = LV[lvl, LV_NEXT]
+        if nxt >= DRAM:
+            _dram(line, t, timing, P, S, MEM, True)
+            return
+        ways = LV[nxt, LV_WAYS]
+        row = LV[nxt, LV_BASE] + (line & LV[nxt, LV_SMASK]) * ways
+        key = line + 1
+        victim = -1
+        for w in range(ways):
+            if C[C_TAG, row + w] == key:
+                victim = row + w
+                break
+        if victim >= 0:
+            C[C_DIRTY, victim] = 1
+            return
+        victim = row
+        best = C[C_LRU, row]
+        for w in range(ways):
+            j = row + w
+            if C[C_TAG, j] == 0:
+                victim = j
+                break
+            if C[C_LRU, j] < best:
+                best = C[C_LRU, j]
+                victim = j
+        old = C[C_TAG, victim]
+        old_dirty = C[C_DIRTY, victim]
+        C[C_TAG, victim] = key
+        C[C_LRU, victim] = clock
+        C[C_FILL, victim] = t
+        C[C_PF, victim] = 0
+        C[C_DIRTY, victim] = 1
+        if old == 0 or old_dirty == 0:
+            return
+        lvl = nxt
+        line = old - 1
+
+
+@njit(cache=True)
+def _mark_dirty(ln, LV, C):
+    """A store wrote line `ln` (present in the L1D after its RFO)."""
+    ways = LV[L1D, LV_WAYS]
+    row = LV[L1D, LV_BASE] + (ln & LV[L1D, LV_SMASK]) * ways
+    for w in range(ways):
+        if C[C_TAG, row + w] == ln + 1:
+            C[C_DIRTY, row + w] = 1
+            return
 
 
 @njit(cache=True)
@@ -225,7 +330,7 @@ def _access(lvl, line, t, timing, P, LV, Z, S, C, MEM):
             tt += LV[lv_, LV_LAT]
             lv_ = LV[lv_, LV_NEXT]
         if lv_ >= DRAM:
-            ready = _dram(cur_line, tt, timing, P, S, MEM)
+            ready = _dram(cur_line, tt, timing, P, S, MEM, False)
         if missmask != 0:
             clock = Z[Z_CLOCK]
             for lv in range(4):
@@ -242,10 +347,13 @@ def _access(lvl, line, t, timing, P, LV, Z, S, C, MEM):
                         if C[C_LRU, j] < best:
                             best = C[C_LRU, j]
                             victim = j
+                    if C[C_DIRTY, victim] != 0 and P[P_WB] != 0:
+                        _writeback(lv, C[C_TAG, victim] - 1, ready, timing, P, LV, S, C, MEM, clock)
                     C[C_TAG, victim] = key
                     C[C_LRU, victim] = clock
                     C[C_FILL, victim] = ready
                     C[C_PF, victim] = 1 if is_pf else 0
+                    C[C_DIRTY, victim] = 0
                     if timing:
                         base = LV[lv, LV_MBASE]
                         n = Z[Z_MSHR_N + lv]
@@ -465,14 +573,14 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS):
         line = ip >> 6
         if line != Z[Z_ILINE]:
             Z[Z_ILINE] = line
-            _access(L1I, line, 0, False, P, LV, Z, S, C, MEM)
+            _access(L1I, phys_line(line, P), 0, False, P, LV, Z, S, C, MEM)
         last = np.int64(-1)
         for kk in range(6):
             k = kk + 4 if kk < 4 else kk - 2  # loads (words 4-7) first, then stores (2-3), as in timing
             a = np.int64(U[i, k])
             if a == 0:
                 continue
-            ln = a >> 6
+            ln = phys_line(a >> 6, P)
             if k >= 4:  # source (load) addresses: one access per distinct line
                 if ln == last:
                     continue
@@ -488,8 +596,12 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS):
                 clock = Z[Z_CLOCK] + 1
                 Z[Z_CLOCK] = clock
                 C[C_LRU, hit] = clock
+                if k < 4:
+                    C[C_DIRTY, hit] = 1
             else:
                 _access(L1D, ln, 0, False, P, LV, Z, S, C, MEM)
+                if k < 4:
+                    _mark_dirty(ln, LV, C)
         isb = w1 & 0xFF
         if isb != 0:
             btype = _classify(isb, (w1 >> 16) & 0xFF, (w1 >> 24) & 0xFF, (w1 >> 32) & 0xFF,
@@ -608,7 +720,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
         line = ip >> 6
         if line != Z[Z_ILINE]:
             Z[Z_ILINE] = line
-            t = _access(L1I, line, f, True, P, LV, Z, S, C, MEM) - L1I_LAT
+            t = _access(L1I, phys_line(line, P), f, True, P, LV, Z, S, C, MEM) - L1I_LAT
             if t > f:
                 f = t
                 why = W_ICACHE
@@ -775,7 +887,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                     r += LAT_FWD
                     S[S_FWD] += 1
                 else:
-                    ln = a >> 6
+                    ln = phys_line(a >> 6, P)
                     if ln == last:
                         r = a0 + L1D_LAT
                     else:
@@ -798,7 +910,9 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                 if a != 0:
                     # Write-allocate: the store's line is fetched (RFO) once its address is known; the
                     # store leaves the SQ after it retires and the line is present.
-                    r = _l1d_load(a >> 6, issue + LAT_ST, P, LV, Z, S, C, MEM)
+                    ln = phys_line(a >> 6, P)
+                    r = _l1d_load(ln, issue + LAT_ST, P, LV, Z, S, C, MEM)
+                    _mark_dirty(ln, LV, C)
                     if r > st_done:
                         st_done = r
 

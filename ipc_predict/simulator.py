@@ -46,7 +46,9 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "2"  # 2: physical register file limit, stack-pointer folding, IP-register dependences
+SIMULATOR_VERSION = "3"
+# 2: physical register file limit, stack-pointer folding, IP-register dependences
+# 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
@@ -148,6 +150,11 @@ class Simulator:
         P[K.P_DR_BURST] = dc["burst"]
         P[K.P_DR_CH], P[K.P_DR_BANKS] = dram.channels, dram.banks
         P[K.P_DR_ROWSHIFT] = int(math.log2(dram.row_kib * 1024 // 64))
+        P[K.P_DR_ROWLINES] = dram.row_kib * 1024 // 64
+        P[K.P_DR_MAP] = ("interleaved", "row").index(dram.mapping)
+        P[K.P_WB] = int(dram.write_backs)
+        P[K.P_PAGEMAP] = int(c.vmem.page_map)
+        P[K.P_PAGE_SEED] = c.vmem.seed
         P[K.P_PRF] = core.physical_registers
         prf_ring = _pow2_at_least(core.physical_registers + 4)
         P[K.P_PRF_MASK] = prf_ring - 1
@@ -197,13 +204,15 @@ class Simulator:
         self._sfr = np.zeros(sf, dtype=np.int64)
         self._sff = np.zeros(sf, dtype=np.int64)
         # Caches: one row each for tags, LRU stamps, fill cycles and prefetched bits.
-        self._C = np.zeros((4, base), dtype=np.int64)
+        self._C = np.zeros((K.N_C, base), dtype=np.int64)
         # MSHR heaps, then open rows, then DRAM bus slots.
         nrows = dram.channels * dram.banks
         P[K.P_OFF_ROW] = mbase
-        P[K.P_OFF_BUS] = mbase + nrows
-        self._MEM = np.zeros(mbase + nrows + dram.channels * bus_slots, dtype=np.int64)
+        P[K.P_OFF_BANKFREE] = mbase + nrows
+        P[K.P_OFF_BUS] = mbase + 2 * nrows
+        self._MEM = np.zeros(mbase + 2 * nrows + dram.channels * bus_slots, dtype=np.int64)
         self._MEM[mbase:] = -1
+        self._MEM[mbase + nrows:mbase + 2 * nrows] = 0
         # Branch prediction: bimodal and gshare counters (start weakly not-taken), perceptron weights,
         # folded histories and history lengths, the history bit ring, BTB tags and targets, RAS.
         parts = [
@@ -294,6 +303,7 @@ class Simulator:
             "load_latency_cycles": int(S[K.S_LOAD_LAT]),
             "dram_requests": int(S[K.S_DRAM_REQ]),
             "dram_row_hits": int(S[K.S_DRAM_ROWHIT]),
+            "dram_writes": int(S[K.S_DRAM_WRITES]),
             "register_file_stall_cycles": int(S[K.S_PRF_STALL]),
             "stack_pointer_folds": int(S[K.S_SP_FOLDED]),
         }
@@ -302,6 +312,7 @@ class Simulator:
             events[f"{name}_misses"] = int(S[K.S_MISS + i])
             events[f"{name}_prefetch_fills"] = int(S[K.S_PF_FILL + i])
             events[f"{name}_prefetch_useful"] = int(S[K.S_PF_USEFUL + i])
+            events[f"{name}_writebacks"] = int(S[K.S_WRITEBACKS + i])
         return SimResult(
             instructions=n,
             cycles=int(cycles),

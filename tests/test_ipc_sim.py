@@ -80,7 +80,8 @@ def test_functional_warmup_leaves_an_llc_resident_chase_hitting_the_llc():
 
 def test_memory_level_parallelism_is_bounded_by_l1d_mshrs():
     for mshrs in (8, 16):
-        cfg = DEFAULT.replace({"l1d.mshrs": mshrs})
+        # 1024 DRAM banks: random lines then (almost) never queue behind each other at a bank.
+        cfg = DEFAULT.replace({"l1d.mshrs": mshrs, "dram.banks": 1024})
         res = simulate(mb.random_loads(20_000, 256 << 20, seed=mshrs), cfg)
         # Independent misses: at most `mshrs` in flight, each taking about one memory latency.
         assert res.ipc == pytest.approx(mshrs / (cfg.memory_latency() + 5), rel=0.1)

@@ -23,8 +23,9 @@ MB = 1 << 20
 
 
 def _miss_address(k: int) -> int:
-    """Lines far apart (1 MiB + k rows): every access misses every cache and opens another DRAM row."""
-    return (1 << 32) + k * (MB + 8192 * 3)
+    """Lines far apart (1 MiB + k rows) at different offsets in their pages (so in different DRAM
+    banks under the interleaved mapping): every access misses every cache and finds its bank idle."""
+    return (1 << 32) + k * (MB + 8192 * 3) + 64 * (k % 32)
 
 
 def _sim(trace: np.ndarray, cfg: CoreConfig = DEFAULT):
@@ -47,6 +48,8 @@ def _one_miss() -> int:
 
 
 M = _one_miss()
+# A chain of k misses costs about k DRAM accesses but only one pipeline fill, which M includes: chains
+# are checked against 0.7 (k - 1) M, overlapped misses against 2 M.
 
 
 def test_version_is_a_string():
@@ -126,14 +129,14 @@ def test_folded_pops_overlap_their_misses():
     assert folded.cycles < 2 * M  # all k misses in flight together
     chained = _sim(_pop_chain(k), DEFAULT.replace({"core.stack_pointer_folding": False}))
     assert chained.events["stack_pointer_folds"] == 0
-    assert chained.cycles > (k - 0.5) * M  # each pop waits for the previous one's load
+    assert chained.cycles > 0.7 * (k - 1) * M  # each pop waits for the previous one's load
 
 
 def test_variable_stack_adjustments_are_not_folded():
     k = 6
     res = _sim(_pop_chain(k, variable=True), DEFAULT)
     assert res.events["stack_pointer_folds"] == 0
-    assert res.cycles > (k - 0.5) * M  # a true dependence chain through rax and rsp
+    assert res.cycles > 0.7 * (k - 1) * M  # a true dependence chain through rax and rsp
 
 
 # ----- the instruction pointer as a register -------------------------------------------------------------
@@ -166,5 +169,5 @@ def test_branches_wait_for_the_previous_branch_through_the_ip_register():
     trace[0::3]["source_registers"][:, 0] = IP  # (an artificial load that reads IP)
     chained = _sim(trace, DEFAULT)
     free = _sim(trace, DEFAULT.replace({"core.ip_dependences": False}))
-    assert chained.cycles > (k - 0.5) * M
+    assert chained.cycles > 0.7 * (k - 1) * M
     assert free.cycles < 2 * M
