@@ -275,4 +275,130 @@ def import_stats(files, fmt: str, role: str, out: str) -> None:
     click.echo(f"appended {len(rows)} rows to {out}")
 
 
-COMMANDS: list = [profile, dataset, train, evaluate, predict, import_stats]
+def cost_proxy(cfg) -> float:
+    """Hardware cost proxy of a configuration, in rough area units: 1 per 64 KiB of cache (L1I, L1D,
+    L2, LLC), 1 per 8 ROB entries, 1 per 16 LQ / SQ / scheduler entries, 4 per instruction of fetch,
+    execute and retire width."""
+    c = cfg.core
+    kib = cfg.l1i.size_kib + cfg.l1d.size_kib + cfg.l2.size_kib + cfg.llc.size_kib
+    return (kib / 64 + c.rob_size / 8 + (c.lq_size + c.sq_size + c.scheduler_size) / 16
+            + 4 * (c.fetch_width + c.execute_width + c.retire_width))
+
+
+def _space(path: str):
+    import tomllib
+
+    from ipc_predict.configspace import Dimension
+
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read design space: {exc.strerror or exc}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not TOML: {exc}", path=path) from None
+    dims = []
+    for name, d in (data.get("dimensions") or {}).items():
+        try:
+            kind = d["kind"]
+            dims.append(Dimension(name, tuple(d["keys"]), kind, d.get("doc", ""), int(d.get("low", 0)),
+                                  int(d.get("high", 0)), int(d.get("step", 1)), tuple(d.get("choices", ()))))
+            if not dims[-1].values():
+                raise ValueError("no admissible values")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"[dimensions.{name}]: {exc} (see design_space.toml from `edaflow ipc configs`)",
+                             path=path) from None
+    if not dims:
+        raise InputError("no [dimensions.*] tables (write one with `edaflow ipc configs`)", path=path)
+    return dims, dict(data.get("fixed") or {})
+
+
+def _pareto(points: list[tuple[float, float]]) -> list[int]:
+    """Indices of the points no other point beats (higher IPC and lower cost), by cost."""
+    order = sorted(range(len(points)), key=lambda i: (points[i][1], -points[i][0]))
+    front, best = [], -1.0
+    for i in order:
+        if points[i][0] > best:
+            front.append(i)
+            best = points[i][0]
+    return front
+
+
+@click.command("explore")
+@click.argument("traces", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--space", "space_path", type=click.Path(dir_okay=False, path_type=str), required=True,
+              help="Design space TOML (design_space.toml as written by `edaflow ipc configs`).")
+@click.option("--objective", type=click.Choice(["ipc", "ipc_per_cost"]), default="ipc", show_default=True,
+              help="Maximise the mean IPC over the traces (geometric), or IPC per unit of cost.")
+@click.option("--budget", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Candidate configurations scored by the surrogate (Latin-hypercube sample of the space).")
+@click.option("--verify", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Top candidates re-run with the detailed simulator on the full traces.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Model file [default: the shipped model].")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def explore(traces, space_path, objective, budget, verify, seed, model_path, as_json) -> None:
+    """Design-space exploration with the IPC predictor as a surrogate: score BUDGET sampled
+    configurations on the TRACES' slices, verify the best with full detailed simulations, and print
+    the Pareto front of predicted IPC against a cost proxy (cache KiB, ROB/queue entries, widths)."""
+    import math
+    import time
+
+    from ipc_predict.config import CoreConfig
+    from ipc_predict.configspace import sample_changes
+    from ipc_predict.regressor import predict_trace
+    from ipc_predict.simulator import simulate
+
+    for t in traces:
+        if not Path(t).is_file():
+            raise InputError("no such trace file", path=t)
+    dims, fixed = _space(space_path)
+    bundle = _model(model_path)
+    base = CoreConfig.default()
+    cands = []
+    for i, ch in enumerate(sample_changes(budget, seed, dims)):
+        try:
+            cands.append((f"candidate {i}", base.replace({**fixed, **ch}, source=f"candidate {i}")))
+        except InputError as exc:
+            click.echo(f"candidate {i} skipped: {exc.one_line()}", err=True)
+    if not cands:
+        raise InputError("no valid configuration in the space", path=space_path)
+    t0 = time.perf_counter()
+    per_trace = [predict_trace(t, cands, bundle, on_message=lambda m: click.echo(m, err=True)) for t in traces]
+    surrogate_s = time.perf_counter() - t0
+    rows = []
+    for k, (name, cfg) in enumerate(cands):
+        gm = lambda key: math.exp(sum(math.log(max(p[k][key], 1e-9)) for p in per_trace) / len(per_trace))
+        cost = cost_proxy(cfg)
+        ipc = gm("ipc")
+        rows.append({"config": name, "ipc": ipc, "ipc_low": gm("ipc_low"), "ipc_high": gm("ipc_high"),
+                     "cost": cost, "score": ipc if objective == "ipc" else ipc / cost,
+                     "out_of_range": any(p[k]["out_of_range"] for p in per_trace), "changes": cfg.to_dict()})
+    ranked = sorted(range(len(rows)), key=lambda i: -rows[i]["score"])
+    t1 = time.perf_counter()
+    for i in ranked[:verify]:
+        sims = [simulate(t, cands[i][1]).ipc for t in traces]
+        rows[i]["simulated_ipc"] = math.exp(sum(math.log(max(s, 1e-9)) for s in sims) / len(sims))
+    verify_s = time.perf_counter() - t1
+    front = _pareto([(r["ipc"], r["cost"]) for r in rows])
+    res = {"objective": objective, "traces": list(traces), "candidates": len(rows), "surrogate_seconds": surrogate_s,
+           "verify_seconds": verify_s, "best": [rows[i] for i in ranked[:max(verify, 1)]],
+           "pareto": [rows[i] for i in front]}
+    if as_json:
+        click.echo(json.dumps(res, indent=2))
+        return
+    click.echo(f"{len(rows)} candidates scored in {surrogate_s:.1f} s; top {verify} verified in {verify_s:.1f} s "
+               f"(geometric mean over {len(traces)} traces)")
+    click.echo(f"{'rank':<5s}{'config':<15s}{'pred IPC':>9s}{'low':>7s}{'high':>7s}{'sim IPC':>9s}{'cost':>8s}")
+    for r_, i in enumerate(ranked[:max(verify, 5)]):
+        r = rows[i]
+        sim = f"{r['simulated_ipc']:.3f}" if "simulated_ipc" in r else "-"
+        click.echo(f"{r_ + 1:<5d}{r['config']:<15s}{r['ipc']:>9.3f}{r['ipc_low']:>7.3f}{r['ipc_high']:>7.3f}"
+                   f"{sim:>9s}{r['cost']:>8.1f}")
+    click.echo("Pareto front (predicted IPC vs cost proxy):")
+    for i in front:
+        r = rows[i]
+        click.echo(f"  cost {r['cost']:7.1f}  IPC {r['ipc']:.3f}  {r['config']}")
+
+
+COMMANDS: list = [profile, dataset, train, evaluate, predict, import_stats, explore]
