@@ -27,7 +27,7 @@ from synth.actions import REGISTRY, parse_action_list
 from synth.evaluator import (
     DEFAULT_MAPPING, MAPPINGS, Evaluation, EvaluatorPool, RecipeEvaluator, default_jobs, parse_mappings,
 )
-from synth.frontend import DesignInput, load_design
+from synth.frontend import DesignInput, load_design, yosys_warnings
 from synth.netlist import prove_abc_netlist, write_mapped_netlist
 from synth.qor import OBJECTIVES, improvement_pct
 from synth.recipes import ACTION_SETS, Recipe, load_recipe_file
@@ -182,6 +182,9 @@ def synthesize(
             defines=opts.defines, params=opts.params, yosys_abc=opts.yosys_abc,
         )
         phases = {"front_end": time.perf_counter() - t0}  # seconds per phase, for report.json and -v
+        warnings = yosys_warnings(design.yosys_log)
+        if warnings:
+            say(f"Yosys printed {len(warnings)} warning(s), e.g. {warnings[0]} (see yosys.log)")
         if outdir is None:
             outdir = Path.cwd() / "edaflow_out" / design.top
             outdir.mkdir(parents=True, exist_ok=True)
@@ -280,6 +283,8 @@ def synthesize(
                 "levels": design.stats.levels,
                 "sequential": design.sequential,
             },
+            "yosys_warnings": {"count": len(warnings), "first": warnings[:5],
+                               "log": "yosys.log" if design.yosys_log else None},
             "library": library.to_dict(),
             "objective": opts.objective,
             "strategy": "given" if opts.recipe_file else opts.strategy,
@@ -297,7 +302,9 @@ def synthesize(
             "best": _qor_dict(best),
             "improvement_pct": {
                 k: improvement_pct(getattr(best.qor, a), getattr(baseline.qor, a))
-                for k, a in (("and", "ands"), ("levels", "levels"), ("area", "area"), ("delay", "delay"), ("adp", "adp"))
+                for k, a in (("and", "ands"), ("levels", "levels"), ("area", "area"), ("delay", "delay"), ("adp", "adp"),
+                             ("luts", "luts"), ("lut_levels", "lut_levels"))
+                if getattr(baseline.qor, a) is not None and getattr(best.qor, a) is not None
             },
             "objective_improvement_pct": improvement_pct(obj_best, obj_base),
             "remapped": {"area": remapped.area, "delay": remapped.delay, "adp": remapped.area * remapped.delay},

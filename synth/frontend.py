@@ -231,3 +231,17 @@ def run_yosys_child(request: dict, timeout: float, timeout_message: str, log_pat
         if line.startswith("EDAFLOW-RESULT "):
             result = json.loads(line[len("EDAFLOW-RESULT ") :])
     return proc, log, result
+
+
+_WARNING = re.compile(r"^(?:(?P<loc>\S+:\d+): )?Warning: (?P<msg>.*)$", re.MULTILINE)
+
+
+def yosys_warnings(log: str | os.PathLike | None) -> list[str]:
+    """Yosys' warnings in a log (a path or the text), in order, duplicates dropped."""
+    if log is None:
+        return []
+    text = Path(log).read_text(encoding="utf-8", errors="replace") if isinstance(log, os.PathLike) else str(log)
+    seen: dict[str, None] = {}
+    for m in _WARNING.finditer(text):
+        seen.setdefault((f"{m.group('loc')}: " if m.group("loc") else "") + m.group("msg").strip(), None)
+    return list(seen)

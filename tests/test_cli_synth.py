@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -134,3 +135,53 @@ def test_lut_objective_and_extended_actions(tmp_path, abc_path):
     rep = json.loads(r.stdout)
     assert rep["objective"] == "lut" and "dc2" in rep["action_set"]
     assert rep["best"]["luts"] <= rep["baseline"]["luts"] and rep["best"]["lut_levels"] > 0
+
+
+def _run_on_pty(args):
+    """Run the CLI with stderr on a fresh pseudo-terminal (which reports a size of 0x0)."""
+    import pty
+
+    master, slave = pty.openpty()
+    p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", *map(str, args)], stdout=subprocess.PIPE,
+                         stderr=slave, cwd=REPO)
+    os.close(slave)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        err += chunk
+    out = p.communicate(timeout=300)[0]
+    os.close(master)
+    return p.returncode, out.decode(), err.decode()
+
+
+def test_progress_bar_on_a_terminal_without_size_and_status_lines_beside_it(tmp_path, abc_path):
+    rc, out, err = _run_on_pty(["synth", DATA / "small_alu.v", "--budget", "6", "--jobs", "1", "--no-cache",
+                                "-o", tmp_path / "o"])
+    assert rc == 0, err
+    assert re.search(r"\d+/6 \[", err)  # the bar was drawn although the terminal has no size
+    segments = [seg for line in err.split("\n") for seg in line.split("\r")]
+    status = [seg for seg in segments if "edaflow:" in seg]
+    assert any("reading small_alu.v" in seg for seg in status)
+    # A status line never shares a line with (or is drawn over by) the bar.
+    assert all(seg.strip().startswith("edaflow:") and not re.search(r"\d+/6 \[", seg) for seg in status), status
+
+
+def test_table_shows_input_size_yosys_warnings_luts_and_phases(tmp_path, abc_path):
+    src = tmp_path / "undriven.v"
+    src.write_text("module undriven(input [3:0] a, input [3:0] b, output [3:0] y);\n"
+                   "  wire [3:0] u;\n  assign y = (a + b) ^ u;\nendmodule\n")
+    r = edaflow("synth", src, "--budget", "3", "--jobs", "1", "--no-cache", "--objective", "lut", "-v",
+                "-o", tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert re.search(rf"input +{rep['design']['and']} AND nodes, 0 flops, {rep['design']['levels']} levels", r.stdout)
+    assert rep["yosys_warnings"]["count"] >= 1 and "u" in rep["yosys_warnings"]["first"][0]
+    assert "warnings" in r.stdout and rep["yosys_warnings"]["first"][0] in r.stdout
+    assert "luts" in rep["improvement_pct"] and re.search(r"LUT-6 +\d+ +\d+", r.stdout)
+    assert set(rep["phases"]) == {"front_end", "baseline", "search", "equivalence", "write"}
+    assert re.search(r"phases +front end [\d.]+ s, baseline", r.stdout)

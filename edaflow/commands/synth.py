@@ -23,6 +23,16 @@ def _kv(values: tuple[str, ...], what: str) -> dict[str, str]:
     return out
 
 
+def _terminal_columns() -> int:
+    """Columns of the terminal on stderr; 0 when it reports none."""
+    import os
+
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        return 0
+
+
 def _fmt(x: float) -> str:
     return f"{x:,.2f}" if isinstance(x, float) else f"{x:,}"
 
@@ -35,6 +45,16 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
         limit += (", " if limit else "") + f"time {report['time_limit']:g} s"
     echo(f"\n{report['design']['top']}: strategy {report['strategy']}, {limit}, jobs {report.get('jobs', 1)}, "
          f"objective {report['objective']}, seed {report['seed']}, library {report['library']['path']}")
+    d = report["design"]
+    echo(f"  input        {d['and']:,} AND nodes, {d['latches']:,} flops, {d['levels']:,} levels "
+         f"({d['inputs']:,} inputs, {d['outputs']:,} outputs)")
+    warn = report.get("yosys_warnings") or {}
+    if warn.get("count"):
+        echo(f"  warnings     {warn['count']} from Yosys (all in {warn.get('log') or 'yosys.log'}):")
+        for w in warn["first"][:3]:
+            echo(f"                 {w}")
+    if "luts" in b:
+        rows += [("LUT-6", "luts"), ("LUT levels", "lut_levels")]
     echo(f"  {'':10s} {'resyn2':>14s} {'best':>14s} {'change':>9s}")
     for label, key in rows:
         change = -imp[key] + 0.0  # + 0.0: a zero change prints as +0.00%, not -0.00%
@@ -125,8 +145,11 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
     if show_bar:
         from tqdm import tqdm
 
-        bar = tqdm(total=opts.budget, desc=f"{strategy}", unit="eval",
-                   file=sys.stderr, leave=False)
+        # A terminal that reports no size (0x0, e.g. a fresh pty) would make tqdm hide the bar (it
+        # thinks the screen has no rows): give it 80x24 instead.
+        sized = _terminal_columns() > 0
+        bar = tqdm(total=opts.budget, desc=f"{strategy}", unit="eval", file=sys.stderr, leave=False,
+                   ncols=None if sized else 80, nrows=None if sized else 24)
 
     def progress(ctx, ev):
         if bar is not None:
@@ -134,8 +157,8 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
             bar.set_postfix_str(f"best {ctx.objective} {ctx.value(ctx.best):,.1f} ({100 * ctx.score(ctx.best):+.1f}%)")
 
     def status(msg):
-        if show_bar:
-            click.echo(f"edaflow: {msg}", err=True)
+        if bar is not None:
+            bar.write(f"edaflow: {msg}", file=sys.stderr)  # above the bar, which is redrawn below it
 
     try:
         result = synthesize(opts, progress=progress, status=status)
