@@ -94,6 +94,7 @@ def run_job(job: dict) -> dict:
     sres = simulate_slices(ss, cfg)
     row = {k: job[k] for k in ("workload", "trace", "trace_sha256", "trace_instructions", "config_sha256",
                                "config_toml", "simulator_version", "plan_key", "slice_method")}
+    row["simulator_version"] = simulator_version()  # what this worker imported (the tree may change under a run)
     row["source"] = "edaflow"
     row.update(plan_n_slices=len(plan.starts), plan_length=plan.length, plan_warmup=plan.warmup)
     row.update(_result_columns("full", full))
