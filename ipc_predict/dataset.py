@@ -122,6 +122,22 @@ def prepare_trace(trace: Path, *, method: str = "simpoint", n_slices: int = DEFA
     return prof, extract_slices(trace, plan, on_message=on_message)
 
 
+def _prepare_one(trace: Path, kw: dict):
+    msgs: list[str] = []
+    prof, ss = prepare_trace(trace, on_message=msgs.append, **kw)
+    return prof, ss, msgs
+
+
+def _prepare_all(traces: list[Path], kw: dict, jobs: int) -> list:
+    """Profiles and slice files of all traces, in `jobs` processes when there are several."""
+    if jobs <= 1 or len(traces) <= 1:
+        return [_prepare_one(t, kw) for t in traces]
+    import multiprocessing as mp
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+        return list(pool.map(_prepare_one, traces, [kw] * len(traces)))
+
+
 def read_journal(path: Path) -> list[dict]:
     rows = []
     if path.is_file():
@@ -153,9 +169,10 @@ def build_dataset(traces: list[Path], configs: list[CoreConfig], out: Path, *, j
     done = {row_key(r) for r in rows}
     version = simulator_version()
     todo = []
-    for trace in traces:
-        prof, ss = prepare_trace(trace, method=method, n_slices=n_slices, length=length, warmup=warmup,
-                                 seed=seed, on_message=say)
+    kw = dict(method=method, n_slices=n_slices, length=length, warmup=warmup, seed=seed)
+    for trace, (prof, ss, msgs) in zip(traces, _prepare_all(traces, kw, jobs)):
+        for m in msgs:
+            say(m)
         for i, cfg in enumerate(configs):
             job = {"workload": workload_name(trace), "trace": str(trace), "trace_sha256": prof.trace_sha256,
                    "trace_instructions": prof.instructions, "config_sha256": config_sha256(cfg),
