@@ -37,6 +37,8 @@ def _register() -> None:
     from edaflow.commands.ipc import ipc
     from edaflow.commands.regress import history, regress, runs
     from edaflow.commands.synth import synth
+    from edaflow.commands.train import train
+    from edaflow.commands.index import index
 
     cli.add_command(synth)
     cli.add_command(doctor)
@@ -44,6 +46,8 @@ def _register() -> None:
     cli.add_command(regress)
     cli.add_command(runs)
     cli.add_command(history)
+    cli.add_command(train)
+    cli.add_command(index)
 
 
 _register()

@@ -51,6 +51,9 @@ def _cut_latches(data: bytes, header, ascii_format: bool) -> bytes:
     """The same AIGER with every latch cut into an input (its output) and an output (its next state):
     aigverse exports graph tensors of combinational networks only. Variable numbering is unchanged
     (latch variables follow the inputs in both formats), so only the header and the latch lines change."""
+    from synth.aiger import _scan
+
+    data = data[:_scan(data, Path("<cut>"))[1]]  # drop symbols and comments (latch names would dangle)
     lines = data.split(b"\n")
     fields = lines[0].split()
     i, l, o = header.inputs, header.latches, header.outputs

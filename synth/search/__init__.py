@@ -20,6 +20,10 @@ def register_strategy(cls: type[SearchStrategy]) -> type[SearchStrategy]:
 for _cls in (Resyn2, RandomSearch, Greedy, SimulatedAnnealing, MCTS):
     register_strategy(_cls)
 
+from synth.search.abcrl import AbcRL  # noqa: E402  (the learned agent; needs a checkpoint)
+
+register_strategy(AbcRL)
+
 
 def strategy_names() -> list[str]:
     return list(_REGISTRY)
