@@ -18,15 +18,17 @@ Selection methods (the detailed budget is `n_slices × length` instructions in a
   projected to 15 dimensions, clustered by k-means (scikit-learn, k = `n_slices`); each cluster is
   represented by the interval nearest its centroid, weighted by the cluster's share of intervals.
 
-Default budget (`DEFAULT_SLICES`, `DEFAULT_LENGTH`, `DEFAULT_WARMUP`): 8 slices of 50,000 detailed
-instructions, each after 400,000 instructions of functional warming. Why: detailed simulation runs at
-about 3-8 M instructions/s here and functional warming 5-10× faster, so one configuration costs
-0.4 M detailed + 3.2 M warmed instructions, about 0.3-0.5 s of kernel time, i.e. ≥10× less than a full
-run of a trace of 50 M instructions or more. 400 k instructions of warming touch on the order of
-100 k memory accesses, which fills L1/L2 and most of an LLC of a few MiB; larger LLCs are only partly
-warm, a bias the regressor learns to correct from the configuration's LLC size. Eight clusters cover
-the phases of our workloads (2-5 phases each). A trace shorter than the budget's span
-(`n_slices × (warmup + length)`) is simulated in full instead, and the plan says so (`full=True`).
+Default budget (`DEFAULT_SLICES`, `DEFAULT_LENGTH`, `DEFAULT_WARMUP`): 6 slices of 25,000 detailed
+instructions, each after 200,000 instructions of functional warming — 150 k detailed + 1.2 M warmed
+instructions per configuration. Why: detailed simulation runs at about 3-8 M instructions/s on an idle
+core here and functional warming 5-10× faster, so one configuration costs roughly 0.05-0.1 s of kernel
+time plus the simulator's set-up, ≥ 10× less than a full run once a trace has more than a few million
+instructions (and ~100× for 50 M). 200 k warmed instructions touch ~70 k memory accesses: enough to
+fill the L1s and L2 and part of the LLC; a larger LLC stays partly cold, a bias the regressor learns to
+correct from the LLC size and the slice MPKI. Six clusters cover the 2-5 phases of our workloads. The
+budget is also what the shipped model was trained with (a data set of this size builds in minutes on
+the shared 2-core machine). A trace shorter than the budget's span (`n_slices × (warmup + length)`
+= 1.35 M instructions) is simulated in full instead, and the plan says so (`full=True`).
 """
 
 from __future__ import annotations
@@ -46,9 +48,9 @@ from ipc_predict.simulator import LEVEL_NAMES, STALL_NAMES, SimResult, Simulator
 from ipc_predict.traces import RECORD_SIZE, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 SLICES_VERSION = 1
-DEFAULT_SLICES = 8
-DEFAULT_LENGTH = 50_000
-DEFAULT_WARMUP = 400_000
+DEFAULT_SLICES = 6
+DEFAULT_LENGTH = 25_000
+DEFAULT_WARMUP = 200_000
 PROJECTION_DIMS = 15  # SimPoint's random projection
 METHODS = ("simpoint", "even", "first")
 
