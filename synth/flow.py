@@ -69,6 +69,7 @@ class SynthOptions:
     jobs: int | None = 1
     mapping: str = DEFAULT_MAPPING  # "map", "search" (every mapping) or a comma-separated list
     recipe_file: str | None = None  # evaluate these recipes (one a line) instead of searching
+    strategy_options: Mapping[str, object] = field(default_factory=dict)  # keyword options of the strategy
 
     def validate(self) -> None:
         if self.budget is None and self.time_limit is None:
@@ -87,7 +88,11 @@ class SynthOptions:
             raise InputError(f"--time must be a positive number of seconds (got {self.time_limit:g})")
         if self.jobs is not None and self.jobs <= 0:
             raise InputError(f"--jobs must be a positive number of ABC sessions (got {self.jobs})")
-        get_strategy(self.strategy)  # unknown names fail here, before any work
+        get_strategy(self.strategy, **self.strategy_options)  # unknown names fail here, before any work
+        if self.strategy == "abcrl" and self.recipe_file is None:
+            from synth.search.abcrl import require_checkpoint
+
+            require_checkpoint(self.strategy_options.get("checkpoint"))
 
 
 @dataclass
@@ -211,7 +216,7 @@ def synthesize(
         if opts.recipe_file is not None:
             strategy = GivenRecipes(load_recipe_file(opts.recipe_file, tuple(REGISTRY)))
         else:
-            strategy = get_strategy(opts.strategy)
+            strategy = get_strategy(opts.strategy, **opts.strategy_options)
         t_search = time.perf_counter()
         try:
             best = strategy.search(ctx)
@@ -355,6 +360,7 @@ def synthesize(
                 "cell_models": "cells.v" if written and (staging / "cells.v").exists() else None,
             },
         }
+        report.update(getattr(strategy, "report_extra", None) or {})  # abcrl: alpha, neighbours, warm starts
         (staging / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         # Publish: move every staged file into OUTDIR (report.json last).
         outdir.mkdir(parents=True, exist_ok=True)

@@ -113,9 +113,12 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
 @click.option("--timeout", default=120.0, show_default=True, type=float, help="Seconds allowed per ABC command.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or table.")
 @click.option("-v", "--verbose", count=True, help="More detail (the evaluation errors, if any).")
+@click.option("--remember", is_flag=True,
+              help="Add the result (design embedding, best recipe, QoR) to the team's design index (`edaflow index`).")
 def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget, time_limit, jobs, mapping,
           recipe_file, recipe_length, objective, action_set,
-          liberty, genlib, seed, outdir, as_json, no_cache, cache_path, abc_path, timeout, quiet, verbose):
+          liberty, genlib, seed, outdir, as_json, no_cache, cache_path, abc_path, timeout, quiet, verbose,
+          remember=False):
     """Search ABC recipes that beat resyn2 on a design; write a proven-equivalent netlist.
 
     FILE... is Verilog (one or more files) or a single .aig, .blif or .bench netlist.
@@ -174,3 +177,13 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
         if verbose and report["search"]["errors"]:
             for e in report["search"]["errors"]:
                 click.echo(f"  failed: {e}")
+    if report.get("alpha") is not None and not quiet and not as_json:
+        nbs = ", ".join(f"{n['name']} ({n['distance']:.4f})" for n in report.get("neighbours", []))
+        click.echo(f"  agent        alpha {report['alpha']:.3f}; nearest {nbs or 'none'}; "
+                   f"{report.get('warm_start_evaluations', 0)} warm-start evaluations")
+    if remember:
+        from retrieval.remember import add_to_index
+
+        entry, changed, path = add_to_index(result.outdir, source="remember")
+        click.echo(f"edaflow: {'remembered' if changed else 'index already has a better recipe for'} "
+                   f"{entry.name} in {path}", err=True)

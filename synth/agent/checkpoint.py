@@ -65,8 +65,14 @@ class Checkpoint:
         return torch.tensor(c, dtype=torch.float32) if c is not None else None
 
 
+def default_checkpoint_path() -> Path:
+    """``$EDAFLOW_CHECKPOINT`` if set, else the checkpoint bundled with the package."""
+    env = os.environ.get("EDAFLOW_CHECKPOINT")
+    return Path(env) if env else BUNDLED
+
+
 def load_checkpoint(path: str | os.PathLike | None = None) -> Checkpoint:
-    p = Path(path) if path else BUNDLED
+    p = Path(path) if path else default_checkpoint_path()
     if not p.is_file():
         raise InputError(f"no agent checkpoint here; {HINT}", path=str(p))
     try:

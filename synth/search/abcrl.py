@@ -258,8 +258,8 @@ class AbcRL(SearchStrategy):
 
 def require_checkpoint(path: str | Path | None) -> None:
     """`--strategy abcrl` without a checkpoint: one line, exit 2."""
-    from synth.agent.checkpoint import BUNDLED, HINT
+    from synth.agent.checkpoint import HINT, default_checkpoint_path
 
-    p = Path(path) if path else BUNDLED
+    p = Path(path) if path else default_checkpoint_path()
     if not p.is_file():
         raise InputError(f"--strategy abcrl needs an agent checkpoint and there is none; {HINT}", path=str(p))
