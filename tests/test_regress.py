@@ -90,12 +90,29 @@ def test_update_golden_never_loosens_silently(tmp_path, abc_path):
     tight = json.loads((tmp_path / "g.json").read_text())["designs"]["cla32"]["adp"]["value"]
     regress(tmp_path, m, "--strategy", "resyn2", "--baseline", "golden:g.json", check=1)
     r = regress(tmp_path, "update-golden", "g.json", check=0)
-    assert "kept cla32.adp" in r.stdout
+    assert "kept all rules of cla32" in r.stdout and "adp" in r.stdout
     assert json.loads((tmp_path / "g.json").read_text())["designs"]["cla32"]["adp"]["value"] == tight
     r = regress(tmp_path, "update-golden", "g.json", "--allow-worse", check=0)
     assert "LOOSENED cla32.adp" in r.stdout
     con = sqlite3.connect(tmp_path / "edaflow-qor.sqlite")
     assert con.execute("select count(*) from golden_updates where loosened").fetchone()[0] >= 1
+
+
+def test_update_golden_one_run_per_design():
+    """A design's golden is one run's QoR: no per-metric mix of two runs that trade area for delay."""
+    from edaflow.regress.rules import update_golden
+
+    g, *_ = update_golden(None, {"d": {"status": "ok", "best": {"area": 100.0, "delay": 10.0, "and": 50}}}, False)
+    trade = {"d": {"status": "ok", "best": {"area": 90.0, "delay": 12.0, "and": 40}}}
+    g2, tight, loose, refused, relaxed = update_golden(g, trade, False)
+    assert g2 == g and not tight and not loose and not relaxed
+    assert refused == [("d", "delay", 10.0, 12.0)]
+    g3, tight, loose, refused, _ = update_golden(g, trade, True)
+    assert {m: r["value"] for m, r in g3["designs"]["d"].items()} == {"area": 90.0, "delay": 12.0, "and": 40.0}
+    assert loose == [("d", "delay", 10.0, 12.0)] and ("d", "area", 100.0, 90.0) in tight
+    more_ands = {"d": {"status": "ok", "best": {"area": 95.0, "delay": 10.0, "and": 60}}}
+    g4, tight, loose, refused, relaxed = update_golden(g, more_ands, False)
+    assert relaxed == [("d", "and", 50.0, 60.0)] and not loose and g4["designs"]["d"]["area"]["value"] == 95.0
 
 
 def test_crash_in_one_design_recorded(tmp_path, abc_path):

@@ -141,18 +141,21 @@ def update_golden_cmd(golden, db, run_id, allow_worse):
             old = json.loads(p.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", path=str(p), line=exc.lineno) from None
-    new, tightened, loosened, refused = rl.update_golden(old, store.results(run_id), allow_worse)
+    new, tightened, loosened, refused, relaxed = rl.update_golden(old, store.results(run_id), allow_worse)
     new["run_id"] = run_id
     p.write_text(json.dumps(new, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    for design, metric, a, b in tightened + loosened:
+    for design, metric, a, b in tightened + loosened + relaxed:
         store.record_golden_change(run_id=run_id, file=str(p.resolve()), design=design, metric=metric,
                                    old_value=a, new_value=b, loosened=(design, metric, a, b) in loosened)
     for design, metric, a, b in tightened:
         click.echo(f"tightened {design}.{metric}: {a:g} -> {b:g}")
+    for design, metric, a, b in relaxed:
+        click.echo(f"relaxed {design}.{metric}: {a:g} -> {b:g} (warning level; the design's error-level QoR held)")
     for design, metric, a, b in loosened:
         click.echo(f"LOOSENED {design}.{metric}: {a:g} -> {b:g} (--allow-worse, recorded)")
-    for design, metric, a, b in refused:
-        click.echo(f"kept {design}.{metric} at {a:g}: run {run_id} has {b:g} (use --allow-worse to loosen)")
+    for design in sorted({d for d, *_ in refused}):
+        worse = ", ".join(f"{m} {b:g} > {a:g}" for d, m, a, b in refused if d == design)
+        click.echo(f"kept all rules of {design}: run {run_id} is worse on {worse} (use --allow-worse to loosen)")
     click.echo(f"wrote {p} from run {run_id}")
 
 

@@ -105,32 +105,56 @@ def judge(result: dict, rules: dict[str, dict] | None) -> dict:
     return {"verdict": verdict, "checks": checks, "message": msg}
 
 
+def _direction(compare: str, value: float, limit: float) -> int:
+    """+1 when ``value`` is better than the rule's ``limit``, -1 when worse, 0 when equal."""
+    if value == limit:
+        return 0
+    if compare in ("<=", "<"):
+        return 1 if value < limit else -1
+    if compare in (">=", ">"):
+        return 1 if value > limit else -1
+    return -1  # "==": any change breaks it
+
+
 def update_golden(golden: dict | None, results: dict[str, dict], allow_worse: bool):
-    """New golden rules from a run. Tightens every error-level rule the run beats; a looser value is
-    only taken with ``allow_worse`` (returned in ``loosened``), otherwise the old rule is kept
-    (returned in ``refused``)."""
+    """New golden rules from a run, one design at a time, so that a design's rules are always the QoR
+    of one real run (never a per-metric best of several runs, which no run may reach when metrics trade
+    against each other, e.g. area against delay).
+
+    A design takes the run's values when no ``error``-level metric is worse than its rule: the better
+    ones are ``tightened``, ``warning``-level ones that got worse are ``relaxed`` (they only warn). When
+    an error-level metric is worse, the design keeps all its rules (``refused``), unless ``allow_worse``:
+    then it takes the run's values and the worse error-level rules are ``loosened``. Metrics the run
+    does not report keep their rules. Returns ``(golden, tightened, loosened, refused, relaxed)``, each
+    list of ``(design, metric, old, new)``."""
     designs = dict((golden or {}).get("designs", {}))
-    tightened, loosened, refused = [], [], []
+    tightened, loosened, refused, relaxed = [], [], [], []
     for name, res in results.items():
         if res.get("status") != "ok":
             continue
         old = designs.get(name, {})
-        new = {}
-        for m, v in metrics_of(res).items():
-            if m == RUNTIME_METRIC:
-                new[m] = {"value": round(max(v * (1 + RUNTIME_TOLERANCE), v + 2.0), 3), "compare": "<=",
-                          "level": "warning"}
-                continue
+        mets = {m: v for m, v in metrics_of(res).items() if m != RUNTIME_METRIC}
+        changes = []  # (direction, level, metric, old value, new value)
+        for m, v in mets.items():
             prev = old.get(m)
-            if prev is None or v <= prev["value"]:
-                if prev is not None and v < prev["value"]:
-                    tightened.append((name, m, prev["value"], v))
-                new[m] = {"value": v, "compare": "<=", "level": prev.get("level", "error") if prev else default_level(m)}
-            elif allow_worse:
-                loosened.append((name, m, prev["value"], v))
-                new[m] = {"value": v, "compare": "<=", "level": prev.get("level", "error")}
-            else:
-                refused.append((name, m, prev["value"], v))
-                new[m] = prev
+            if prev is not None:
+                d = _direction(prev.get("compare", "<="), v, prev["value"])
+                if d:
+                    changes.append((d, prev.get("level", "error"), m, prev["value"], v))
+        worse = [(name, m, a, b) for d, lvl, m, a, b in changes if d < 0 and lvl == "error"]
+        if worse and not allow_worse:
+            refused += worse
+            continue
+        loosened += worse
+        tightened += [(name, m, a, b) for d, _l, m, a, b in changes if d > 0]
+        relaxed += [(name, m, a, b) for d, lvl, m, a, b in changes if d < 0 and lvl != "error"]
+        new = dict(old)
+        for m, v in mets.items():
+            prev = old.get(m) or {}
+            new[m] = {"value": v, "compare": prev.get("compare", "<="), "level": prev.get("level", default_level(m))}
+        if "seconds" in res and res["seconds"] is not None:
+            v = float(res["seconds"])
+            new[RUNTIME_METRIC] = {"value": round(max(v * (1 + RUNTIME_TOLERANCE), v + 2.0), 3), "compare": "<=",
+                                   "level": "warning"}
         designs[name] = new
-    return {"designs": designs}, tightened, loosened, refused
+    return {"designs": designs}, tightened, loosened, refused, relaxed
