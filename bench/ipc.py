@@ -1,6 +1,6 @@
 """IPC predictor benchmark: leave-workloads-out cross-validation on a data set from `edaflow ipc dataset`.
 
-    python bench/ipc.py DATA.parquet [--doc docs/benchmarks.md] [--json OUT.json] [--no-profile-timing]
+    python bench/ipc.py DATA.parquet [--doc docs/benchmarks.md] [--json OUT.json] [--profile-traces N]
 
 For each workload in turn, every method is trained on the other workloads' rows only (no slice,
 profile or configuration row of the test workload is seen) and predicts the test workload's rows under
@@ -17,7 +17,7 @@ Reported: RMSE and MAE (IPC), MAPE, p95 and maximum absolute percentage error, i
 methods' raw 10-90 % quantile intervals, uncalibrated), and the speed-up over a full detailed
 run: per additional configuration (full-run seconds / slice seconds, both measured in the same worker
 process by the data-set builder) and one-off (profile + slice extraction + slice runs of one
-configuration, timed here). The table goes between `<!-- ipc:begin -->` and `<!-- ipc:end -->` in
+configuration, timed here on the first `--profile-traces` traces). The table goes between `<!-- ipc:begin -->` and `<!-- ipc:end -->` in
 docs/benchmarks.md.
 """
 
@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import sys
 import time
 from datetime import date
@@ -79,26 +80,29 @@ def cross_validate(df) -> dict:
     return out
 
 
-def speedups(df, profile_timing: bool) -> dict:
+def speedups(df, profile_traces: int) -> dict:
     full, sl = df["full_seconds"].to_numpy(float), df["slice_seconds"].to_numpy(float)
     res = {"per_config_median": float(np.median(full / sl)), "per_config_total": float(full.sum() / sl.sum()),
            "full_seconds_median": float(np.median(full)), "slice_seconds_median": float(np.median(sl)),
            "instructions_median": float(np.median(df["trace_instructions"])),
            "slice_detailed_median": float(np.median(df["slice_detailed_instructions"])),
            "slice_warm_median": float(np.median(df["slice_warm_instructions"]))}
-    if profile_timing:
+    if profile_traces > 0:
         from ipc_predict.dataset import prepare_trace
         from ipc_predict.profile import sidecar_path
 
         one_off = []
-        for trace, g in df.groupby("trace"):
-            if not Path(trace).is_file():
+        for k, (trace, g) in enumerate(df.groupby("trace")):
+            if k >= profile_traces or not Path(trace).is_file():
                 continue
             side = sidecar_path(trace)
             keep = side.read_bytes() if side.is_file() else None
             side.unlink(missing_ok=True)
+            kw = {k: int(g[c].iloc[0]) for k, c in (("n_slices", "plan_n_slices"), ("length", "plan_length"),
+                                                       ("warmup", "plan_warmup")) if c in g and not g["slice_full"].iloc[0]}
+            shutil.rmtree(str(trace) + ".slices", ignore_errors=True)  # cut again, timed
             t0 = time.perf_counter()
-            _, ss = prepare_trace(Path(trace), method=str(g["slice_method"].iloc[0]))  # profile + plan + cut
+            prepare_trace(Path(trace), method=str(g["slice_method"].iloc[0]), **kw)  # profile + plan + cut
             setup = time.perf_counter() - t0
             if keep is not None:
                 side.write_bytes(keep)
@@ -155,7 +159,8 @@ def main() -> None:
     ap.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--include-stale", action="store_true", help="also use rows of other simulator versions")
-    ap.add_argument("--no-profile-timing", action="store_true", help="skip timing the profile (one-off speed-up)")
+    ap.add_argument("--profile-traces", type=int, default=3,
+                    help="traces whose profile and slice cutting are re-timed for the one-off speed-up (0: skip)")
     args = ap.parse_args()
     df = load_dataset(args.data)
     version = simulator_version()
@@ -168,7 +173,7 @@ def main() -> None:
     load0 = os.getloadavg()[0]
     t0 = time.time()
     cv = cross_validate(df)
-    sp = speedups(df, not args.no_profile_timing)
+    sp = speedups(df, args.profile_traces)
     note = (f"Leave-one-workload-out cross-validation on `{args.data.name}`: {len(df)} rows, "
             f"{df['workload'].nunique()} workloads × {df['config_sha256'].nunique()} configurations, simulator "
             f"`{version}`, slice plan {df['slice_method'].iloc[0]} "

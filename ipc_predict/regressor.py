@@ -123,6 +123,7 @@ class IPCRegressor(RegressorMixin, BaseEstimator):
         if groups is not None and self.calibration_folds >= 2 and len(np.unique(groups)) >= 3:
             self.interval_scale_, self.calibration_coverage_ = self._calibrate(X, y, np.asarray(groups))
         self.models_ = self._fit_models(X, self._to_target(X, y))
+        self.n_iter_ = int(self.models_[0].n_iter_) if self.model == "gbt" else int(self.epochs)
         finite = np.where(np.isfinite(X), X, np.nan)
         self.range_low_ = np.nanmin(np.where(np.isfinite(finite), finite, np.inf), axis=0)
         self.range_high_ = np.nanmax(np.where(np.isfinite(finite), finite, -np.inf), axis=0)
@@ -253,8 +254,8 @@ def save_model(path, bundle: dict) -> None:
 
 def load_model(path) -> dict:
     """Read a model bundle; an unreadable file, another format or another version is an `InputError`
-    (one line naming the file). A bundle pickled by another scikit-learn version is refused too: its
-    trees may not load correctly."""
+    (one line naming the file). A bundle pickled by another scikit-learn version loads with a warning
+    in `bundle["warnings"]`."""
     import pickle
     import warnings
     from pathlib import Path
@@ -278,9 +279,10 @@ def load_model(path) -> dict:
     if data.get("version") != MODEL_VERSION:
         raise InputError(f"model file version {data.get('version')}, this edaflow reads version {MODEL_VERSION}; "
                          "retrain it with `edaflow ipc train`", path=str(p))
-    if data.get("sklearn") != sklearn.__version__:
-        raise InputError(f"model written by scikit-learn {data.get('sklearn')}, this is {sklearn.__version__}; "
-                         "retrain it with `edaflow ipc train`", path=str(p))
+    data["warnings"] = []
+    if data.get("sklearn") != sklearn.__version__:  # pickles usually load across versions; say so, go on
+        data["warnings"].append(f"{p}: model written by scikit-learn {data.get('sklearn')}, this is "
+                                f"{sklearn.__version__}; if predictions look wrong, retrain with `edaflow ipc train`")
     if not isinstance(data.get("regressor"), IPCRegressor) or not data.get("feature_names"):
         raise InputError("model file lacks its regressor or feature names", path=str(p))
     return data

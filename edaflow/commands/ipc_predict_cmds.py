@@ -109,6 +109,8 @@ def _model(path: str | None) -> dict:
     from ipc_predict.regressor import default_model_path, load_model
 
     bundle = load_model(path or default_model_path())
+    for w in bundle.get("warnings", []):
+        click.echo(f"warning: {w}", err=True)
     versions = bundle["train"].get("simulator_versions", [])
     if versions and simulator_version() not in versions:
         click.echo(f"warning: model trained on simulator {', '.join(versions)}, the simulator is now "
