@@ -118,3 +118,20 @@ def test_explore(built, tmp_path):
     costs = [p["cost"] for p in res["pareto"]]
     ipcs = [p["ipc"] for p in res["pareto"]]
     assert costs == sorted(costs) and ipcs == sorted(ipcs)
+
+
+def test_dataset_on_a_dask_scheduler(built, tmp_path):
+    import pandas as pd
+    from dask.distributed import LocalCluster
+
+    _, tdir, data, _ = built
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        out = tmp_path / "dask.parquet"
+        r = invoke("dataset", "--workloads", tdir / "w0.champsimtrace.xz", "--configs", "3", "--scheduler",
+                   cluster.scheduler_address, *SLICES, "-o", out)
+        assert r.exit_code == 0, r.output
+    got = pd.read_parquet(out).sort_values("config_sha256").reset_index(drop=True)
+    ref = pd.read_parquet(data)
+    ref = ref[ref["workload"] == "w0"].sort_values("config_sha256").reset_index(drop=True)
+    assert list(got["config_sha256"]) == list(ref["config_sha256"])
+    assert np.allclose(got["full_ipc"], ref["full_ipc"]) and np.allclose(got["slice_ipc"], ref["slice_ipc"])
