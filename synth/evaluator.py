@@ -36,6 +36,7 @@ from synth.aiger import aiger_content_sha256
 from synth.actions import command_of, get_action, step_timeout
 from synth.cache import ResultCache
 from synth.qor import AigStats, LutStats, MappedStats, QoR
+from synth.qor import measure_liberty
 from synth.recipes import Recipe
 
 
@@ -163,8 +164,8 @@ class RecipeEvaluator:
     """Measures the QoR of recipes on the AIG at ``aig_path``.
 
     QoR = AIG statistics after the recipe, then technology mapping with ``library`` (``map``; area and
-    delay from ``print_stats`` for genlib, ``topo; stime`` for Liberty), and with ``lut_k`` LUT mapping
-    (``if -K k``) too.
+    delay from ``print_stats`` for genlib; for Liberty after buffering and sizing, see
+    :func:`synth.qor.measure_liberty`), and with ``lut_k`` LUT mapping (``if -K k``) too.
     """
 
     def __init__(
@@ -195,7 +196,7 @@ class RecipeEvaluator:
                 self.session.run(library.abc_load_command())
         self.abc_version = abc_version(self.session.abc_path)
         self.design_sha = aiger_content_sha256(self.aig_path)
-        self.measure = "map" + (f"+if{lut_k}" if lut_k else "")
+        self.measure = "map" + ("+sized" if library.kind == "liberty" else "") + (f"+if{lut_k}" if lut_k else "")
         self._tmp = None
         if prefix_store is None:
             self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="edaflow-prefix-")
@@ -312,8 +313,7 @@ class RecipeEvaluator:
             self.session.run(cmd.strip())
         if self.library.kind == "genlib":
             return MappedStats.parse_print_stats(self.session.run("print_stats"))
-        self.session.run("topo")
-        return MappedStats.parse_stime(self.session.run("stime"))
+        return measure_liberty(self.session)  # synth.qor: topo; buffer -p; upsize; dnsize; stime
 
     def map_file(self, aig_path: str | Path, mapping: str = DEFAULT_MAPPING) -> MappedStats:
         """Read an AIG and map it; the mapped network stays current in the session (for writing)."""

@@ -29,7 +29,7 @@ from synth.evaluator import (
 )
 from synth.frontend import DesignInput, load_design, yosys_warnings
 from synth.netlist import prove_abc_netlist, write_mapped_netlist
-from synth.qor import OBJECTIVES, improvement_pct
+from synth.qor import OBJECTIVES, genlib_critical_path, improvement_pct, liberty_critical_path
 from synth.recipes import ACTION_SETS, Recipe, load_recipe_file
 from synth.search import SearchContext, get_strategy
 from synth.search.classic import GivenRecipes
@@ -63,6 +63,7 @@ class SynthOptions:
     abc_path: str | None = None
     abc_timeout: float = 120.0
     proof_time_limit: float = 600.0  # seconds for the proof of the written file (ABC cec -T)
+    library_files: Sequence[str] = ()  # the Liberty files merged into ``library``, when several
     time_limit: float | None = None  # wall-clock seconds for the whole search (instead of / besides budget)
     # ABC sessions evaluating at once; None: the number of cores (the CLI's default). 1 here because
     # library callers such as `edaflow regress` already run designs in parallel.
@@ -239,6 +240,14 @@ def synthesize(
             )
         mapped_v = staging / f"{design.top}.mapped.v"
         remapped = evaluator.map_file(opt_aig, best.mapping)
+        if library.kind == "liberty":  # stime -p after buffering and sizing
+            critical = liberty_critical_path(session.abc_path, library.abc_load_command(), opt_aig,
+                                             MAPPINGS[best.mapping])
+        else:
+            blif = staging / "_critical_path.blif"
+            session.run(f"write_blif {blif}")
+            critical, _delay = genlib_critical_path(blif, library.path)
+            blif.unlink()
         phases["equivalence"] = time.perf_counter() - t_phase
         written = meq = None
         if design.yosys_log:
@@ -290,7 +299,7 @@ def synthesize(
             },
             "yosys_warnings": {"count": len(warnings), "first": warnings[:5],
                                "log": "yosys.log" if design.yosys_log else None},
-            "library": library.to_dict(),
+            "library": {**library.to_dict(), **({"merged_from": list(opts.library_files)} if opts.library_files else {})},
             "objective": opts.objective,
             "strategy": "given" if opts.recipe_file else opts.strategy,
             "recipe_file": opts.recipe_file,
@@ -313,6 +322,7 @@ def synthesize(
             },
             "objective_improvement_pct": improvement_pct(obj_best, obj_base),
             "remapped": {"area": remapped.area, "delay": remapped.delay, "adp": remapped.area * remapped.delay},
+            "critical_path": critical.to_dict() if critical else None,
             "equivalence": eq.verdict.value,
             "equivalence_detail": {
                 "optimized_aig": eq.to_dict(),

@@ -72,7 +72,12 @@ def abc_script(steps: Sequence[str], kind: str, mapping: str = "map") -> str:
     """The script Yosys' ``abc`` pass runs: the recipe, then the same mapping the evaluator measures
     (``mapping``: the mapping command of the result; ``map`` unless the search chose another)."""
     from synth.actions import command_of  # a step is an action name (``&dc2`` runs as ``&get -n; &dc2; &put``)
-    return "\n".join(["strash", *(command_of(s) for s in steps), mapping, "topo"]) + "\n"
+    if kind == "liberty":  # the file gets the buffering and sizing the QoR was measured after
+        from synth.qor import LIBERTY_SIZING, LIBERTY_TIMING
+        tail = [*LIBERTY_SIZING, LIBERTY_TIMING]
+    else:
+        tail = ["topo"]
+    return "\n".join(["strash", *(command_of(s) for s in steps), mapping, *tail]) + "\n"
 
 
 CUT_METHOD = "registers as cut points + ABC cec (file re-read)"

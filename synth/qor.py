@@ -63,6 +63,7 @@ class MappedStats:
     delay: float
     gates: int
     raw: str
+    critical_path: "CriticalPath | None" = None
 
     @classmethod
     def parse_print_stats(cls, output: str) -> "MappedStats":
@@ -166,3 +167,152 @@ def reward(value: float, baseline: float) -> float:
 def improvement_pct(value: float, baseline: float) -> float:
     """Reduction of ``value`` relative to ``baseline`` in percent (positive = smaller = better)."""
     return 0.0 if baseline == 0 else 100.0 * (baseline - value) / baseline
+
+
+# -- measuring with a Liberty library: after buffering and sizing ------------------------------------
+# With a Liberty library the mapped network is buffered and gate-sized before it is timed, so a delay
+# win cannot come from one unbuffered high-fanout net that a recipe happened to split.
+LIBERTY_SIZING = ("topo", "buffer -p", "upsize", "dnsize")
+LIBERTY_TIMING = "stime"  # not ``stime -p``: it never returns on some networks (seen on seq_async + osu018)
+
+
+def measure_liberty(session) -> "MappedStats":
+    """Buffer and size ABC's current (mapped) network with the loaded Liberty library and time it
+    (``topo; buffer -p; upsize; dnsize; stime``); area and delay."""
+    for cmd in LIBERTY_SIZING:
+        session.run(cmd)
+    return MappedStats.parse_stime(session.run(LIBERTY_TIMING))
+
+
+def liberty_critical_path(abc_path, load_command: str, aig_path, mapping_command: str,
+                          time_limit: float = 30.0) -> "CriticalPath | None":
+    """Critical path (``stime -p``) of ``aig_path`` mapped, buffered and sized, in a throw-away ABC
+    session with a time limit (``stime -p`` can hang); None when ABC does not answer in time."""
+    from synth.abc_session import AbcError, AbcSession
+
+    try:
+        with AbcSession(abc_path, setup=[load_command], timeout=time_limit) as s:
+            s.run(f"read {aig_path}")
+            for cmd in [*mapping_command.split(";"), *LIBERTY_SIZING]:
+                s.run(cmd.strip())
+            return CriticalPath.parse_stime(s.run("stime -p"))
+    except AbcError:
+        return None
+
+
+@dataclass(frozen=True)
+class CriticalPath:
+    """Start and end of the critical path, and the largest fanout of a net on it (with its name)."""
+
+    start: str | None
+    end: str | None
+    gates: int
+    max_fanout: int
+    max_fanout_net: str | None = None
+
+    HIGH_FANOUT = 64  # a net with more loads than this on the critical path dominates a load-free delay model
+
+    @property
+    def high_fanout(self) -> bool:
+        return self.max_fanout > self.HIGH_FANOUT
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "gates": self.gates, "max_fanout": self.max_fanout,
+                "max_fanout_net": self.max_fanout_net, "high_fanout": self.high_fanout,
+                "high_fanout_threshold": self.HIGH_FANOUT}
+
+    @classmethod
+    def parse_stime(cls, output: str) -> "CriticalPath | None":
+        """From ``stime -p``: ``Path k -- id : fanins fanouts CELL ...`` lines, then
+        ``Start-point = X.  End-point = Y.``"""
+        text = strip_ansi(output)
+        rows = re.findall(r"^Path\s+\d+\s+--\s+(\S+)\s*:\s*(\d+)\s+(\d+)\s+(\S+)", text, re.M)
+        ends = re.search(r"Start-point\s*=\s*(\S+?)\.?\s+End-point\s*=\s*(\S+?)\.?\s*$", text, re.M)
+        if not rows and not ends:
+            return None
+        worst = max(rows, key=lambda r: int(r[2]), default=None)
+        return cls(ends.group(1) if ends else None, ends.group(2) if ends else None,
+                   sum(1 for r in rows if r[3] != "pi"), int(worst[2]) if worst else 0,
+                   worst[0] if worst else None)
+
+
+# -- the critical path of a genlib-mapped netlist, with its fanouts ------------------------------------
+# ABC's genlib delay model (``map``) is load-independent: a gate's delay is the block delay of its pin
+# (PIN ... rise_block_delay ... fall_block_delay), the same for 1 or 2,000 loads; the fanout-dependent
+# terms of a PIN line are not used, and there are no wires. So a net with hundreds of loads costs
+# nothing in the reported delay, but would need buffering in silicon. The path is recomputed here from
+# the mapped netlist (ABC write_blif) with the same model, to find the largest fanout on it.
+
+_PIN = re.compile(r"PIN\s+(\S+)\s+\S+\s+\S+\s+\S+\s+([-+0-9.eE]+)\s+\S+\s+([-+0-9.eE]+)")
+
+
+def _genlib_pin_delays(genlib_path) -> dict[str, dict[str, float]]:
+    text = "\n".join(ln.split("#", 1)[0] for ln in open(genlib_path, encoding="utf-8", errors="replace"))
+    out: dict[str, dict[str, float]] = {}
+    for chunk in re.split(r"(?=\bGATE\s)", text):
+        m = re.match(r"GATE\s+(\S+)", chunk)
+        if m:
+            out[m.group(1)] = {p: max(float(r), float(f)) for p, r, f in _PIN.findall(chunk)}
+    return out
+
+
+def genlib_critical_path(blif_path, genlib_path) -> tuple[CriticalPath, float]:
+    """The critical path of an ABC-written mapped BLIF under the genlib model, and its delay."""
+    delays = _genlib_pin_delays(genlib_path)
+    text = re.sub(r"\\\n", " ", open(blif_path, encoding="utf-8", errors="replace").read())
+    driver: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # net -> (gate, [(pin, net)])
+    fanout: dict[str, int] = {}
+    sinks: list[str] = []
+    # Net names may contain spaces (a register's aliases), so pins are split at " PIN=" and the end of
+    # the path is the latest net of all (the latest sink; a .latch line cannot be split reliably).
+    pin_split = re.compile(r"\s+(?=[A-Za-z_]\w*=)")
+    for line in text.splitlines():
+        if line.startswith(".gate "):
+            gate, rest = line[6:].strip().split(None, 1)
+            pins = [t.split("=", 1) for t in pin_split.split(rest.strip())]
+            ins = [(p, n) for p, n in pins[:-1]]
+            driver[pins[-1][1]] = (gate, ins)
+            for _p, n in ins:
+                fanout[n] = fanout.get(n, 0) + 1
+        elif line.startswith(".outputs "):
+            for n in line.split()[1:]:
+                fanout[n] = fanout.get(n, 0) + 1
+    sinks = list(driver)
+    arrival: dict[str, float] = {}
+    via: dict[str, str | None] = {}
+
+    def arrive(net: str) -> float:  # iterative DFS (deep netlists overflow Python's recursion)
+        stack = [net]
+        while stack:
+            n = stack[-1]
+            if n in arrival:
+                stack.pop()
+                continue
+            d = driver.get(n)
+            if d is None:
+                arrival[n], via[n] = 0.0, None
+                stack.pop()
+                continue
+            todo = [i for _p, i in d[1] if i not in arrival]
+            if todo:
+                stack.extend(todo)
+                continue
+            gate_delays = delays.get(d[0], {})
+            best, best_in = 0.0, None
+            for pin, i in d[1]:
+                t = arrival[i] + gate_delays.get(pin, gate_delays.get("*", 0.0))
+                if best_in is None or t > best:
+                    best, best_in = t, i
+            arrival[n], via[n] = best, best_in
+            stack.pop()
+        return arrival[net]
+
+    if not sinks:
+        return CriticalPath(None, None, 0, 0), 0.0
+    end = max(sinks, key=arrive)
+    path, n = [end], via.get(end)
+    while n is not None:
+        path.append(n)
+        n = via.get(n)
+    worst = max(path, key=lambda x: fanout.get(x, 0))
+    return CriticalPath(path[-1], end, sum(1 for x in path if x in driver), fanout.get(worst, 0), worst), arrival[end]

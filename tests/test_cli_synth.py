@@ -185,3 +185,31 @@ def test_table_shows_input_size_yosys_warnings_luts_and_phases(tmp_path, abc_pat
     assert "luts" in rep["improvement_pct"] and re.search(r"LUT-6 +\d+ +\d+", r.stdout)
     assert set(rep["phases"]) == {"front_end", "baseline", "search", "equivalence", "write"}
     assert re.search(r"phases +front end [\d.]+ s, baseline", r.stdout)
+
+
+def test_high_fanout_net_on_the_critical_path_is_flagged(tmp_path, abc_path):
+    src = tmp_path / "hf.v"
+    src.write_text("module hf(input s, input [99:0] a, input [99:0] b, output [99:0] y);\n"
+                   "  assign y = s ? a : b;\nendmodule\n")
+    r = edaflow("synth", src, "--budget", "2", "--jobs", "1", "--no-cache", "-o", tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    cp = json.loads((tmp_path / "o" / "report.json").read_text())["critical_path"]
+    assert cp["high_fanout"] and cp["max_fanout"] > 64 and cp["start"] == "s"
+    assert "over 64 loads: the delay is dominated by a high-fanout net" in r.stdout
+
+
+def test_genlib_critical_path_model_matches_abc(tmp_path, abc_path):
+    from abc_bin import bundled_library
+    from synth.abc_session import AbcSession
+    from synth.frontend import load_design
+    from synth.qor import MappedStats, genlib_critical_path
+
+    lib = bundled_library()
+    with AbcSession(abc_path, setup=[lib.abc_load_command()]) as s:
+        d = load_design([DATA / "small_alu.v"], tmp_path, s)
+        s.run(f"read {d.aig_path}")
+        s.run("map")
+        abc_delay = MappedStats.parse_print_stats(s.run("print_stats")).delay
+        s.run(f"write_blif {tmp_path / 'm.blif'}")
+    path, delay = genlib_critical_path(tmp_path / "m.blif", lib.path)
+    assert delay == pytest.approx(abc_delay) and path.gates > 0 and path.end

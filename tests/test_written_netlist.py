@@ -157,3 +157,31 @@ def test_combinational_proof_catches_a_changed_gate(tmp_path, abc_path):
     bad = text[:m.start()] + "  AND2  " + text[m.end():]
     verdict, method, detail, _ = _prove(tmp_path, "small_alu.v", "small_alu", bad)
     assert verdict is Verdict.NOT_EQUIVALENT and method == COMB_METHOD
+
+
+def _split_osu018(tmp_path):
+    """osu018 as two Liberty files, the way PDKs ship them: logic cells, and sequential cells (SEQ)."""
+    text = OSU018.read_text()
+    marker = "/* --------------- *"
+    head, *blocks = text.split(marker)
+    blocks[-1] = blocks[-1].rstrip().rstrip("}")  # the library's closing brace
+    seq = [b for b in blocks if re.search(r"Design : (DFF|LATCH)", b)]
+    logic = [b for b in blocks if b not in seq]
+    a, b = tmp_path / "osu018_logic.lib", tmp_path / "osu018_seq.lib.gz"
+    a.write_text(head + marker + marker.join(logic) + "\n}\n")
+    b.write_bytes(gzip.compress((head + marker + marker.join(seq) + "\n}\n").encode()))
+    return a, b
+
+
+@pytest.mark.skipif(not OSU018.exists(), reason="qflow-tech-osu018 not installed (apt-get install qflow-tech-osu018)")
+def test_two_liberty_files_at_once(tmp_path, abc_path):
+    logic, seq = _split_osu018(tmp_path)
+    out, rep, text = run_synth(tmp_path, [DATA / "seq_async.v"], "seq_async", "--liberty", logic, "--liberty", seq)
+    assert re.search(r"^\s*DFF\w*\s", text, re.M), "flip-flops come from the second (gzipped) file"
+    assert re.search(r"^\s*(NAND|NOR|INV|AOI|OAI)\w*\s", text, re.M), "logic cells from the first"
+    assert rep["library"]["merged_from"] == [str(logic), str(seq)]
+
+
+def test_liberty_files_that_define_a_cell_twice_are_bad_input(tmp_path):
+    r = edaflow("synth", DATA / "small_alu.v", "--liberty", DATA / "tiny.lib", "--liberty", DATA / "tiny.lib")
+    assert r.returncode == 2 and "also defined in tiny.lib" in r.stderr and len(r.stderr.strip().splitlines()) == 1

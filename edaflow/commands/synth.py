@@ -23,6 +23,23 @@ def _kv(values: tuple[str, ...], what: str) -> dict[str, str]:
     return out
 
 
+def _liberty_library(paths):
+    """One CellLibrary from one or several --liberty files (several: merged into a temporary file)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from abc_bin import load_library
+    from synth.liberty import merge_liberty
+
+    libs = [load_library(p, "liberty") for p in paths]  # checks each file, decompresses .gz
+    if len(libs) == 1:
+        return libs[0]
+    tmp = tempfile.mkdtemp(prefix="edaflow-lib-")
+    atexit.register(shutil.rmtree, tmp, True)
+    return load_library(merge_liberty([lib.path for lib in libs], tmp), "liberty")
+
+
 def _terminal_columns() -> int:
     """Columns of the terminal on stderr; 0 when it reports none."""
     import os
@@ -59,6 +76,14 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
     for label, key in rows:
         change = -imp[key] + 0.0  # + 0.0: a zero change prints as +0.00%, not -0.00%
         echo(f"  {label:10s} {_fmt(b[key]):>14s} {_fmt(s[key]):>14s} {(change if change else 0.0):+8.2f}%")
+    cp = report.get("critical_path")
+    if cp and cp.get("end"):
+        line = (f"  critical path {cp['start']} -> {cp['end']}, {cp['gates']} gates; largest fanout on it "
+                f"{cp['max_fanout']:,} (net {cp['max_fanout_net']})")
+        if cp.get("high_fanout") and report["library"]["kind"] == "genlib":
+            line += (f"\n               over {cp['high_fanout_threshold']} loads: the delay is dominated by a high-fanout "
+                     "net; the genlib delay model ignores load, so a buffered netlist would be slower")
+        echo(line)
     echo(f"  recipe       {s['recipe']}")
     echo(f"  mapping      {s.get('mapping', 'map')}")
     srch = report["search"]
@@ -102,7 +127,9 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
               help="What to minimise: area x delay, area, delay, AND nodes, or LUT-6 count.")
 @click.option("--actions", "action_set", default="abc-rl", show_default=True,
               help=f"Action set ({', '.join(ACTION_SETS)}) or a comma-separated list of actions from synth/actions.py.")
-@click.option("--liberty", type=click.Path(dir_okay=False), help="Liberty cell library (read_lib + stime).")
+@click.option("--liberty", multiple=True, type=click.Path(dir_okay=False),
+              help="Liberty cell library (.lib or .lib.gz; repeatable: the files are merged into one library). "
+                   "QoR after ABC's buffering and sizing.")
 @click.option("--genlib", type=click.Path(dir_okay=False), help="genlib cell library (default: bundled edaflow45).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed (runs are deterministic).")
 @click.option("-o", "--outdir", type=click.Path(file_okay=False), help="Output folder [default: edaflow_out/<top>].")
@@ -132,7 +159,7 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
 
     if liberty and genlib:
         raise InputError("give either --liberty or --genlib, not both")
-    library = load_library(liberty, "liberty") if liberty else load_library(genlib, "genlib") if genlib else None
+    library = _liberty_library(liberty) if liberty else load_library(genlib, "genlib") if genlib else None
     opts = SynthOptions(
         files=files, top=top, include_dirs=include_dirs, defines=defines, params=_kv(params, "--param"),
         yosys_abc=yosys_abc,
@@ -141,6 +168,7 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
         recipe_length=recipe_length, objective=objective, action_set=action_set,
         library=library, seed=seed, outdir=outdir, use_cache=not no_cache, cache_path=cache_path,
         abc_path=abc_path, abc_timeout=timeout,
+        library_files=[str(p) for p in liberty] if len(liberty) > 1 else [],
     )
     opts.validate()
     bar = None
