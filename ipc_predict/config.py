@@ -145,6 +145,20 @@ class VmemConfig:
                         "like ChampSim's shuffled free list) before the caches and DRAM; off: physical = "
                         "virtual", min=None)
     seed: int = _f("seed of the page map", min=0, max=(1 << 40) - 1)
+    tlbs: bool = _f("model the ITLB, DTLB and STLB and page walks (off: translation is free)", min=None)
+    dtlb_entries: int = _f("data TLB entries", pow2=True, max=1 << 16)
+    dtlb_ways: int = _f("data TLB associativity", max=1024)
+    dtlb_latency: int = _f("data TLB lookup, before every L1D access", unit="cycles", min=0, max=1000)
+    itlb_entries: int = _f("instruction TLB entries", pow2=True, max=1 << 16)
+    itlb_ways: int = _f("instruction TLB associativity", max=1024)
+    itlb_latency: int = _f("instruction TLB lookup (a hit is hidden in fetch)", unit="cycles", min=0, max=1000)
+    stlb_entries: int = _f("second-level TLB entries (shared by instructions and data)", max=1 << 20)
+    stlb_ways: int = _f("second-level TLB associativity", max=1024)
+    stlb_latency: int = _f("second-level TLB lookup after an L1 TLB miss", unit="cycles", min=0, max=1000)
+    walk_latency: int = _f("page-table walker latency per level read (the read itself goes through "
+                           "the L1D)", unit="cycles", min=0, max=10000)
+    minor_fault_penalty: int = _f("first touch of a page or of a page-table page (ChampSim "
+                                  "minor_fault_penalty)", unit="cycles", min=0, max=1000000)
 
 
 _SECTIONS: dict[str, type] = {
@@ -371,6 +385,13 @@ def _check_cross(cfg: CoreConfig, source: str) -> None:
     if bp.kind == "perceptron" and bp.perceptron_history < bp.perceptron_tables - 1:
         raise InputError(f"[branch_predictor] perceptron_history: {bp.perceptron_history} is shorter than "
                          f"the {bp.perceptron_tables - 1} history tables need", path=source)
+    vm = cfg.vmem
+    for name in ("dtlb", "itlb", "stlb"):
+        entries, ways = getattr(vm, f"{name}_entries"), getattr(vm, f"{name}_ways")
+        sets = entries // ways
+        if entries % ways or sets & (sets - 1):
+            raise InputError(f"[vmem] {name}_ways: {entries} entries / {ways} ways is not a power-of-two "
+                             "number of sets", path=source)
     if cfg.dram.row_kib * 1024 < LINE_BYTES:
         raise InputError("[dram] row_kib: a row must hold at least one line", path=source)
 

@@ -33,7 +33,10 @@ from numba import njit
  P_OFF_ROW, P_OFF_BUS, P_OFF_BIM, P_OFF_GSH, P_OFF_PW, P_OFF_PFOLD, P_OFF_PLEN, P_OFF_HIST,
  P_OFF_BTBT, P_OFF_BTBG, P_OFF_RAS,
  P_PRF, P_PRF_MASK, P_SPFOLD, P_IPDEP,
- P_DR_MAP, P_DR_ROWLINES, P_OFF_BANKFREE, P_PAGEMAP, P_PAGE_SEED, P_WB, N_PARAMS) = range(65)
+ P_DR_MAP, P_DR_ROWLINES, P_OFF_BANKFREE, P_PAGEMAP, P_PAGE_SEED, P_WB,
+ P_TLB_ON, P_TLB_LAT0, P_TLB_LAT1, P_TLB_LAT2, P_TLB_SMASK0, P_TLB_SMASK1, P_TLB_SMASK2,
+ P_TLB_WAYS0, P_TLB_WAYS1, P_TLB_WAYS2, P_TLB_BASE0, P_TLB_BASE1, P_TLB_BASE2, P_TLB_N,
+ P_WALK_LAT, P_FAULT, P_VM_HASH, P_VM_HMASK, N_PARAMS) = range(83)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
 C_TAG, C_LRU, C_FILL, C_PF, C_DIRTY = 0, 1, 2, 3, 4
@@ -48,7 +51,8 @@ L1I, L1D, L2, LLC, DRAM = 0, 1, 2, 3, 4
  Z_SCHED_N, Z_CLOCK, Z_GHIST, Z_HPOS, Z_THETA, Z_TC, Z_RAS_TOP, Z_LQ_POS, Z_SQ_POS,
  Z_FULL_LO, Z_FULL_HI,
  Z_PB_KIND, Z_PB_TGT, Z_PB_IP, Z_PB_C, Z_PB_D, Z_PB_MISSED,
- Z_MSHR_N, _Z1, _Z2, _Z3, Z_REG_MAPPED, Z_PRF_Q, Z_REN_PREV, N_Z) = range(34)
+ Z_MSHR_N, _Z1, _Z2, _Z3, Z_REG_MAPPED, Z_PRF_Q, Z_REN_PREV,
+ Z_LAST_VP0, Z_LAST_RDY0, Z_LAST_VP1, Z_LAST_RDY1, Z_PTE_NEXT, Z_VM_USED, N_Z) = range(40)
 
 # ----- statistics S (cumulative counters) ---------------------------------------------------------
 (S_INSTR, S_LOADS, S_STORES, S_BRANCHES, S_MISPRED, S_BTB_MISS, S_FWD, S_LOAD_LAT,
@@ -63,7 +67,12 @@ S_PRF_STALL = S_STALL + N_W  # cycles by which the register file delayed renamin
 S_SP_FOLDED = S_PRF_STALL + 1  # stack-pointer destinations removed by folding
 S_DRAM_WRITES = S_SP_FOLDED + 1  # dirty lines written back to DRAM
 S_WRITEBACKS = S_DRAM_WRITES + 1  # dirty lines written back by L1I/L1D, L2, LLC (+ level)
-N_STATS = S_WRITEBACKS + 4
+S_TLB_MISS = S_WRITEBACKS + 4  # + 0 DTLB, 1 ITLB, 2 STLB misses
+S_WALK_CYCLES = S_TLB_MISS + 3  # cycles from STLB miss to translation, summed over walks
+S_FAULTS = S_WALK_CYCLES + 1  # first touches of a page or a page-table page (minor faults)
+N_STATS = S_FAULTS + 1
+TLB_D, TLB_I, TLB_S = 0, 1, 2
+PT_BASE_LINE = 1 << 44  # physical lines of the page tables (above any mapped page)
 STALL_NAMES = ("base", "frontend", "icache", "branch_mispredict", "btb_miss",
                "rob_full", "lq_full", "sq_full", "scheduler_full")
 
@@ -374,6 +383,123 @@ def _access(lvl, line, t, timing, P, LV, Z, S, C, MEM):
         is_pf = True
 
 
+# ----- virtual memory: TLBs, page walks, first-touch faults --------------------------------------------
+
+@njit(cache=True)
+def _vm_find(key, P, Z, VM):
+    """Look `key` up in the open-addressing table of touched pages / page-table pages; returns
+    (value, is_new). A new key gets the next page-table entry index as its value."""
+    base = P[P_VM_HASH]
+    mask = P[P_VM_HMASK]
+    h = (key * 0x9E3779B97F4A7C15) >> 20
+    for _ in range(64):
+        j = base + 2 * (h & mask)
+        k = VM[j]
+        if k == key + 1:
+            return VM[j + 1], False
+        if k == 0:
+            if Z[Z_VM_USED] * 4 >= 3 * (mask + 1):
+                break  # table too full: treat as known (no fault)
+            v = Z[Z_PTE_NEXT]
+            Z[Z_PTE_NEXT] = v + 1
+            Z[Z_VM_USED] += 1
+            VM[j] = key + 1
+            VM[j + 1] = v
+            return v, True
+        h += 1
+    return key, False
+
+
+@njit(cache=True)
+def _tlb_probe(which, vpage, P, Z, VM):
+    """Slot of `vpage` in TLB `which` (LRU updated), or -(victim slot) - 1 on a miss."""
+    ways = P[P_TLB_WAYS0 + which]
+    row = P[P_TLB_BASE0 + which] + (vpage & P[P_TLB_SMASK0 + which]) * ways
+    n = P[P_TLB_N]
+    clock = Z[Z_CLOCK] + 1
+    Z[Z_CLOCK] = clock
+    victim = row
+    best = VM[n + row]
+    for w in range(ways):
+        j = row + w
+        if VM[j] == vpage + 1:
+            VM[n + j] = clock
+            return j
+        if VM[n + j] < best:
+            best = VM[n + j]
+            victim = j
+    return -victim - 1
+
+
+@njit(cache=True)
+def _tlb_fill(slot, vpage, ready, P, Z, VM):
+    n = P[P_TLB_N]
+    VM[slot] = vpage + 1
+    VM[n + slot] = Z[Z_CLOCK]
+    VM[2 * n + slot] = ready
+
+
+@njit(cache=True)
+def _translate(which, vpage, t, timing, P, LV, Z, S, C, MEM, VM):
+    """Cycle at which the translation of `vpage` is known, for an access starting at t: the L1 TLB
+    (`which`: DTLB or ITLB) latency on a hit; on a miss the STLB's; on an STLB miss a page walk that
+    reads the leaf page-table entry through the L1D (upper levels: the walker's paging-structure
+    caches, assumed to hit; a new 2 MiB region reads one more level), plus a minor fault for each
+    page-table entry and page created."""
+    lz = Z_LAST_VP0 + 2 * which
+    lat0 = P[P_TLB_LAT0 + which]
+    if Z[lz] == vpage + 1:
+        r = t + lat0
+        return r if r > Z[lz + 1] else Z[lz + 1]
+    n = P[P_TLB_N]
+    j = _tlb_probe(which, vpage, P, Z, VM)
+    if j >= 0:
+        r = t + lat0
+        if VM[2 * n + j] > r:
+            r = VM[2 * n + j]
+    else:
+        if timing:
+            S[S_TLB_MISS + which] += 1
+        t1 = t + lat0 + P[P_TLB_LAT2]
+        k = _tlb_probe(TLB_S, vpage, P, Z, VM)
+        if k >= 0:
+            r = t1
+            if VM[2 * n + k] > r:
+                r = VM[2 * n + k]
+        else:
+            if timing:
+                S[S_TLB_MISS + TLB_S] += 1
+            tw = t1
+            fault = P[P_FAULT]
+            # The level-2 entry (one per 2 MiB region): new -> one more table read and a fault.
+            reg, new_reg = _vm_find(-1 - (vpage >> 9), P, Z, VM)
+            if new_reg:
+                r2 = _access(L1D, PT_BASE_LINE + (reg >> 3), tw, timing, P, LV, Z, S, C, MEM)
+                tw = (r2 if timing else 0) + P[P_WALK_LAT] + fault
+                if timing:
+                    S[S_FAULTS] += 1
+            idx, new_page = _vm_find(vpage, P, Z, VM)
+            r1 = _access(L1D, PT_BASE_LINE + (1 << 40) + (idx >> 3), tw, timing, P, LV, Z, S, C, MEM)
+            r = (r1 if timing else 0) + P[P_WALK_LAT]
+            if new_page:
+                # ChampSim charges the fault twice for a new page: the new leaf entry, then the new
+                # page itself (PageTableWalker finish_step, then finish_last_step).
+                r += 2 * fault
+                if timing:
+                    S[S_FAULTS] += 2
+            if timing:
+                S[S_WALK_CYCLES] += r - t1
+            else:
+                r = 0  # functional warming: nothing in flight
+            _tlb_fill(-k - 1, vpage, r, P, Z, VM)
+        if not timing:
+            r = 0
+        _tlb_fill(-j - 1, vpage, r, P, Z, VM)
+    Z[lz] = vpage + 1
+    Z[lz + 1] = r
+    return r
+
+
 # ----- branch prediction ----------------------------------------------------------------------------
 
 @njit(cache=True)
@@ -559,12 +685,13 @@ def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, BPS):
 # ----- the two per-chunk loops ------------------------------------------------------------------------
 
 @njit(cache=True, nogil=True)
-def run_functional(U, P, LV, Z, S, C, MEM, BPS):
+def run_functional(U, P, LV, Z, S, C, MEM, BPS, VM):
     """Functional warming: update caches, prefetchers, predictors, BTB and RAS; no timing, no stats."""
     n = U.shape[0]
     d_base = LV[L1D, LV_BASE]
     d_mask = LV[L1D, LV_SMASK]
     d_ways = LV[L1D, LV_WAYS]
+    tlb = P[P_TLB_ON]
     for i in range(n):
         ip = np.int64(U[i, 0])
         w1 = np.int64(U[i, 1])
@@ -573,6 +700,8 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS):
         line = ip >> 6
         if line != Z[Z_ILINE]:
             Z[Z_ILINE] = line
+            if tlb != 0:
+                _translate(TLB_I, ip >> 12, 0, False, P, LV, Z, S, C, MEM, VM)
             _access(L1I, phys_line(line, P), 0, False, P, LV, Z, S, C, MEM)
         last = np.int64(-1)
         for kk in range(6):
@@ -585,6 +714,8 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS):
                 if ln == last:
                     continue
                 last = ln
+            if tlb != 0:
+                _translate(TLB_D, a >> 12, 0, False, P, LV, Z, S, C, MEM, VM)
             # Inline L1D hit (see the module docstring); anything else takes the full path.
             row = d_base + (ln & d_mask) * d_ways
             hit = -1
@@ -631,7 +762,7 @@ def _l1d_load(ln, t, P, LV, Z, S, C, MEM):
 
 
 @njit(cache=True, nogil=True)
-def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr, sff, C, MEM, BPS, prf):
+def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr, sff, C, MEM, BPS, prf, VM):
     """Detailed timing of one chunk of records, continuing from the state left by the previous one."""
     n = U.shape[0]
     M = P[P_RING_MASK]
@@ -665,6 +796,8 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
     PRFM = P[P_PRF_MASK]
     SPFOLD = P[P_SPFOLD]
     IPDEP = P[P_IPDEP]
+    TLB = P[P_TLB_ON]
+    ITLB_LAT = P[P_TLB_LAT1]
 
     g = Z[Z_G]
     f_prev = Z[Z_F_PREV]
@@ -720,7 +853,11 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
         line = ip >> 6
         if line != Z[Z_ILINE]:
             Z[Z_ILINE] = line
-            t = _access(L1I, phys_line(line, P), f, True, P, LV, Z, S, C, MEM) - L1I_LAT
+            tr = f
+            if TLB != 0:
+                # (an ITLB hit costs nothing extra: only misses delay fetch)
+                tr = _translate(TLB_I, ip >> 12, f, True, P, LV, Z, S, C, MEM, VM) - ITLB_LAT
+            t = _access(L1I, phys_line(line, P), tr, True, P, LV, Z, S, C, MEM) - L1I_LAT
             if t > f:
                 f = t
                 why = W_ICACHE
@@ -875,6 +1012,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
             comp = issue
             a0 = issue + LAT_AGU
             last = np.int64(-1)
+            tr = a0
             for a in (sm0, sm1, sm2, sm3):
                 if a == 0:
                     continue
@@ -889,10 +1027,12 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                 else:
                     ln = phys_line(a >> 6, P)
                     if ln == last:
-                        r = a0 + L1D_LAT
+                        r = tr + L1D_LAT
                     else:
                         last = ln
-                        r = _l1d_load(ln, a0, P, LV, Z, S, C, MEM)
+                        if TLB != 0:
+                            tr = _translate(TLB_D, a >> 12, a0, True, P, LV, Z, S, C, MEM, VM)
+                        r = _l1d_load(ln, tr, P, LV, Z, S, C, MEM)
                 if r > comp:
                     comp = r
             S[S_LOAD_LAT] += comp - issue
@@ -911,7 +1051,10 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                     # Write-allocate: the store's line is fetched (RFO) once its address is known; the
                     # store leaves the SQ after it retires and the line is present.
                     ln = phys_line(a >> 6, P)
-                    r = _l1d_load(ln, issue + LAT_ST, P, LV, Z, S, C, MEM)
+                    tr = issue + LAT_ST
+                    if TLB != 0:
+                        tr = _translate(TLB_D, a >> 12, tr, True, P, LV, Z, S, C, MEM, VM)
+                    r = _l1d_load(ln, tr, P, LV, Z, S, C, MEM)
                     _mark_dirty(ln, LV, C)
                     if r > st_done:
                         st_done = r

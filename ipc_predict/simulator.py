@@ -46,9 +46,10 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "3"
+SIMULATOR_VERSION = "4"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
+# 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
@@ -155,6 +156,23 @@ class Simulator:
         P[K.P_WB] = int(dram.write_backs)
         P[K.P_PAGEMAP] = int(c.vmem.page_map)
         P[K.P_PAGE_SEED] = c.vmem.seed
+        vm = c.vmem
+        P[K.P_TLB_ON] = int(vm.tlbs)
+        tbase = 0
+        for w, name in enumerate(("dtlb", "itlb", "stlb")):
+            entries, ways = getattr(vm, f"{name}_entries"), getattr(vm, f"{name}_ways")
+            P[K.P_TLB_LAT0 + w] = getattr(vm, f"{name}_latency")
+            P[K.P_TLB_SMASK0 + w] = entries // ways - 1
+            P[K.P_TLB_WAYS0 + w] = ways
+            P[K.P_TLB_BASE0 + w] = tbase
+            tbase += entries
+        P[K.P_TLB_N] = tbase
+        P[K.P_WALK_LAT] = vm.walk_latency
+        P[K.P_FAULT] = vm.minor_fault_penalty
+        hash_slots = 1 << 18  # touched pages and 2 MiB regions (up to 3/4 full: ~0.7 GiB touched)
+        P[K.P_VM_HASH] = 3 * tbase
+        P[K.P_VM_HMASK] = hash_slots - 1
+        self._VM = np.zeros(3 * tbase + 2 * hash_slots, dtype=np.int64)
         P[K.P_PRF] = core.physical_registers
         prf_ring = _pow2_at_least(core.physical_registers + 4)
         P[K.P_PRF_MASK] = prf_ring - 1
@@ -252,7 +270,7 @@ class Simulator:
         if U.shape[0] == 0:
             return
         t0 = time.perf_counter()
-        K.run_functional(U, self._P, self._LV, self._Z, self._S, self._C, self._MEM, self._BPS)
+        K.run_functional(U, self._P, self._LV, self._Z, self._S, self._C, self._MEM, self._BPS, self._VM)
         self._seconds += time.perf_counter() - t0
         self._warm_instructions += U.shape[0]
 
@@ -265,7 +283,7 @@ class Simulator:
         if U.shape[0]:
             K.run_timing(U, self._P, self._LV, self._Z, self._S, self._ring, self._lqr, self._sqr,
                          self._sheap, self._slots, self._reg_ready, self._sfa, self._sfr, self._sff,
-                         self._C, self._MEM, self._BPS, self._prf)
+                         self._C, self._MEM, self._BPS, self._prf, self._VM)
         dt = time.perf_counter() - t0
         self._seconds += dt
         return self._make_result(self._S - before, int(self._Z[K.Z_R_PREV]) - cycles_before, dt, 0)
@@ -304,6 +322,11 @@ class Simulator:
             "dram_requests": int(S[K.S_DRAM_REQ]),
             "dram_row_hits": int(S[K.S_DRAM_ROWHIT]),
             "dram_writes": int(S[K.S_DRAM_WRITES]),
+            "dtlb_misses": int(S[K.S_TLB_MISS + K.TLB_D]),
+            "itlb_misses": int(S[K.S_TLB_MISS + K.TLB_I]),
+            "stlb_misses": int(S[K.S_TLB_MISS + K.TLB_S]),
+            "page_walk_cycles": int(S[K.S_WALK_CYCLES]),
+            "minor_faults": int(S[K.S_FAULTS]),
             "register_file_stall_cycles": int(S[K.S_PRF_STALL]),
             "stack_pointer_folds": int(S[K.S_SP_FOLDED]),
         }

@@ -17,6 +17,9 @@ from ipc_predict.traces import REG_STACK_POINTER as SP
 from ipc_predict.traces import TRACE_DTYPE, write_trace
 
 DEFAULT = CoreConfig.default()
+# The memory-latency tests below are about caches and DRAM: translation (TLBs, page walks and
+# first-touch faults, tested in test_ipc_sim_mechanisms.py) is switched off for them.
+NO_TLB = DEFAULT.replace({"vmem.tlbs": False})
 
 
 def _widths(w: int) -> dict:
@@ -51,7 +54,7 @@ def test_dependency_chain_runs_at_one_over_latency(latency):
 @pytest.mark.parametrize("filler", [0, 3, 20])
 def test_pointer_chase_beyond_llc_costs_one_memory_latency_per_load(filler):
     n = 5000
-    res = simulate(mb.pointer_chase(n, 256 << 20, filler=filler), DEFAULT)
+    res = simulate(mb.pointer_chase(n, 256 << 20, filler=filler), NO_TLB)
     per_load = res.cycles / n
     # Expected: L1D + L2 + LLC + DRAM row miss + one line transfer (225 cycles for the default core);
     # the transfer slot grid adds up to one burst more. Independent filler work hides under the miss.
@@ -61,7 +64,7 @@ def test_pointer_chase_beyond_llc_costs_one_memory_latency_per_load(filler):
 
 
 def test_pointer_chase_latency_follows_dram_timings():
-    slow = DEFAULT.replace({"dram.tcas": 40, "dram.trcd": 40, "dram.trp": 40})
+    slow = NO_TLB.replace({"dram.tcas": 40, "dram.trcd": 40, "dram.trp": 40})
     res = simulate(mb.pointer_chase(3000, 256 << 20), slow)
     assert res.cycles / 3000 == pytest.approx(slow.memory_latency() + 5, rel=0.05)
 
@@ -69,8 +72,8 @@ def test_pointer_chase_latency_follows_dram_timings():
 def test_functional_warmup_leaves_an_llc_resident_chase_hitting_the_llc():
     lines = (1 << 20) // 64  # 1 MiB: thrashes the 512 KiB L2 (LRU, cyclic), fits the 2 MiB LLC
     trace = mb.pointer_chase(2 * lines, 1 << 20)
-    cold = simulate(trace[lines:], DEFAULT)
-    warm = simulate(trace, DEFAULT, warmup=lines)
+    cold = simulate(trace[lines:], NO_TLB)
+    warm = simulate(trace, NO_TLB, warmup=lines)
     assert warm.instructions == lines
     assert warm.mpki["LLC"] < 1.0 and warm.mpki["L2"] > 990
     assert warm.cycles / lines == pytest.approx(DEFAULT.l1d.latency + DEFAULT.l2.latency + DEFAULT.llc.latency,
@@ -81,7 +84,7 @@ def test_functional_warmup_leaves_an_llc_resident_chase_hitting_the_llc():
 def test_memory_level_parallelism_is_bounded_by_l1d_mshrs():
     for mshrs in (8, 16):
         # 1024 DRAM banks: random lines then (almost) never queue behind each other at a bank.
-        cfg = DEFAULT.replace({"l1d.mshrs": mshrs, "dram.banks": 1024})
+        cfg = NO_TLB.replace({"l1d.mshrs": mshrs, "dram.banks": 1024})
         res = simulate(mb.random_loads(20_000, 256 << 20, seed=mshrs), cfg)
         # Independent misses: at most `mshrs` in flight, each taking about one memory latency.
         assert res.ipc == pytest.approx(mshrs / (cfg.memory_latency() + 5), rel=0.1)
@@ -198,9 +201,10 @@ def test_bigger_structures_never_lower_ipc(trace_name):
     for ladder_name, ladder in LADDERS.items():
         ipcs = [simulate(trace, DEFAULT.replace(ch), warmup=len(trace) // 5).ipc for ch in ladder]
         for small, big in zip(ipcs, ipcs[1:]):
-            # Resources are booked in program order, not time order; that approximation can move
-            # IPC by a few hundredths of a percent either way, hence the tolerance.
-            assert big >= small * (1 - 2e-3), f"{ladder_name}: {ipcs}"
+            # Resources (MSHRs, DRAM banks and bus) are booked in program order, not time order;
+            # that approximation can move IPC by a few tenths of a percent either way (0.3 % seen
+            # on random loads with DRAM bank busy times and page walks), hence the tolerance.
+            assert big >= small * (1 - 5e-3), f"{ladder_name}: {ipcs}"
 
 
 # ----- the API ------------------------------------------------------------------------------------------

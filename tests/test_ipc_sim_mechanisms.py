@@ -19,6 +19,7 @@ from ipc_predict.traces import REG_STACK_POINTER as SP
 from ipc_predict.traces import TRACE_DTYPE
 
 DEFAULT = CoreConfig.default()
+BASE = DEFAULT.replace({"vmem.tlbs": False})  # translation has its own tests at the end
 MB = 1 << 20
 
 
@@ -28,9 +29,10 @@ def _miss_address(k: int) -> int:
     return (1 << 32) + k * (MB + 8192 * 3) + 64 * (k % 32)
 
 
-def _sim(trace: np.ndarray, cfg: CoreConfig = DEFAULT):
+def _sim(trace: np.ndarray, cfg: CoreConfig | None = None):
     """Simulate `trace` after warming the instruction cache on its code (a copy without memory
     operands or branches, used as functional warm-up), so that only the data misses cost time."""
+    cfg = cfg or BASE
     warm = trace.copy()
     warm["source_memory"] = 0
     warm["destination_memory"] = 0
@@ -74,27 +76,27 @@ def _two_misses_apart(n_between: int) -> np.ndarray:
 def test_register_file_serialises_misses_further_apart_than_it_holds(between):
     trace = _two_misses_apart(between)
     # Unlimited for this window (ROB 352 > between): both misses are in flight together.
-    wide = _sim(trace, DEFAULT.replace({"core.physical_registers": 4096}))
+    wide = _sim(trace, BASE.replace({"core.physical_registers": 4096}))
     # One miss, then everything retires at retire_width (5) per cycle behind it.
     assert wide.cycles < M + len(trace) / 5 + 20
     assert wide.events["register_file_stall_cycles"] == 0
     # 64 registers, 2 architectural ones mapped: 62 renamed destinations may be outstanding, so the
     # second load cannot rename before the first retires: one memory latency after the other.
-    narrow = _sim(trace, DEFAULT.replace({"core.physical_registers": 64}))
+    narrow = _sim(trace, BASE.replace({"core.physical_registers": 64}))
     assert narrow.cycles > 2 * M
     assert narrow.events["register_file_stall_cycles"] > 0
 
 
 def test_register_file_holds_misses_closer_than_its_size():
     # 40 ops between the misses fit in 62 free registers: no serialisation.
-    res = _sim(_two_misses_apart(40), DEFAULT.replace({"core.physical_registers": 64}))
+    res = _sim(_two_misses_apart(40), BASE.replace({"core.physical_registers": 64}))
     assert res.cycles < 1.3 * M
 
 
 def test_instructions_without_destinations_take_no_register():
     trace = _two_misses_apart(200)
     trace["destination_registers"][1:201] = 0  # the ops in between write nothing
-    res = _sim(trace, DEFAULT.replace({"core.physical_registers": 64}))
+    res = _sim(trace, BASE.replace({"core.physical_registers": 64}))
     assert res.cycles < M + len(trace) / 5 + 20
 
 
@@ -124,17 +126,17 @@ def _pop_chain(k: int, *, variable: bool = False) -> np.ndarray:
 
 def test_folded_pops_overlap_their_misses():
     k = 8
-    folded = _sim(_pop_chain(k), DEFAULT)
+    folded = _sim(_pop_chain(k))
     assert folded.events["stack_pointer_folds"] == k
     assert folded.cycles < 2 * M  # all k misses in flight together
-    chained = _sim(_pop_chain(k), DEFAULT.replace({"core.stack_pointer_folding": False}))
+    chained = _sim(_pop_chain(k), BASE.replace({"core.stack_pointer_folding": False}))
     assert chained.events["stack_pointer_folds"] == 0
     assert chained.cycles > 0.7 * (k - 1) * M  # each pop waits for the previous one's load
 
 
 def test_variable_stack_adjustments_are_not_folded():
     k = 6
-    res = _sim(_pop_chain(k, variable=True), DEFAULT)
+    res = _sim(_pop_chain(k, variable=True))
     assert res.events["stack_pointer_folds"] == 0
     assert res.cycles > 0.7 * (k - 1) * M  # a true dependence chain through rax and rsp
 
@@ -161,13 +163,59 @@ def test_branches_wait_for_the_previous_branch_through_the_ip_register():
     # Each flags-only branch must wait for the branch before it, which waits for its load: with IP
     # dependences the loads still overlap (they do not read IP), so the total stays near one latency,
     # but the last branch completes only after the last load.
-    with_ip = _sim(_branches_after_misses(k), DEFAULT)
-    without = _sim(_branches_after_misses(k), DEFAULT.replace({"core.ip_dependences": False}))
+    with_ip = _sim(_branches_after_misses(k))
+    without = _sim(_branches_after_misses(k), BASE.replace({"core.ip_dependences": False}))
     assert with_ip.cycles < 2 * M and without.cycles < 2 * M
     # Make the branch chain the critical path: every load depends on the branch before it.
     trace = _branches_after_misses(k)
     trace[0::3]["source_registers"][:, 0] = IP  # (an artificial load that reads IP)
-    chained = _sim(trace, DEFAULT)
-    free = _sim(trace, DEFAULT.replace({"core.ip_dependences": False}))
+    chained = _sim(trace)
+    free = _sim(trace, BASE.replace({"core.ip_dependences": False}))
     assert chained.cycles > 0.7 * (k - 1) * M
     assert free.cycles < 2 * M
+
+
+# ----- TLBs and page walks ----------------------------------------------------------------------------
+
+def _page_chain(pages: int, rounds: int) -> np.ndarray:
+    """A dependent chain of loads (each address depends on the previous load), one line in each of
+    `pages` pages visited cyclically; the lines sit at different offsets so all fit in the L1D."""
+    n = pages * rounds
+    r = np.zeros(n, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000
+    k = np.arange(n) % pages
+    r["source_memory"][:, 0] = (1 << 32) + k * 4096 + 64 * (k % 64)
+    r["source_registers"][:, 0] = 1
+    r["destination_registers"][:, 0] = 1
+    return r
+
+
+@pytest.mark.parametrize("pages,extra", [(32, 1), (400, 1 + 8)])
+def test_tlb_hits_cost_the_dtlb_and_dtlb_misses_the_stlb_latency(pages, extra):
+    trace = _page_chain(pages, 6)
+    warm = pages * 2
+    on = simulate(trace, DEFAULT, warmup=warm)
+    off = simulate(trace, DEFAULT.replace({"vmem.tlbs": False}), warmup=warm)
+    n = len(trace) - warm
+    # Without translation each load costs the L1D latency; with it, the DTLB latency on top, and
+    # when the pages outnumber the 64 DTLB entries (cyclic LRU: every access misses) the STLB's too.
+    assert off.cycles / n == pytest.approx(DEFAULT.l1d.latency, rel=0.03)
+    assert on.cycles / n == pytest.approx(DEFAULT.l1d.latency + extra, rel=0.03)
+    assert on.events["dtlb_misses"] == (n if pages > 64 else 0)
+    assert on.events["stlb_misses"] == 0
+
+
+def test_first_touch_of_a_page_costs_two_minor_faults_and_a_walk():
+    pages = 50
+    trace = _page_chain(pages, 1)  # every page new
+    base = DEFAULT.replace({"vmem.minor_fault_penalty": 0})
+    res0 = simulate(trace, base)
+    res = simulate(trace, DEFAULT)
+    assert res.events["stlb_misses"] == pages + 1  # and the code page, through the ITLB
+    # Each new page (the code page too): the leaf page-table entry and the page itself are created
+    # (2 faults); the first page of a 2 MiB region also creates the region's entry (the code's and the
+    # data's: 2 more). The chain serialises them all.
+    assert res.events["minor_faults"] == 2 * (pages + 1) + 2
+    per_fault = (res.cycles - res0.cycles) / res.events["minor_faults"]
+    assert per_fault == pytest.approx(DEFAULT.vmem.minor_fault_penalty, rel=0.03)
+    assert res0.events["page_walk_cycles"] > 0
