@@ -28,7 +28,7 @@ from synth.evaluator import (
     DEFAULT_MAPPING, MAPPINGS, Evaluation, EvaluatorPool, RecipeEvaluator, default_jobs, parse_mappings,
 )
 from synth.frontend import DesignInput, load_design, yosys_warnings
-from synth.netlist import prove_abc_netlist, write_mapped_netlist
+from synth.netlist import prove_abc_netlist, replay_script, write_mapped_netlist
 from synth.qor import OBJECTIVES, genlib_critical_path, improvement_pct, liberty_critical_path
 from synth.recipes import ACTION_SETS, Recipe, load_recipe_file
 from synth.search import SearchContext, get_strategy
@@ -150,6 +150,48 @@ def _rename_module(verilog: Path, top: str) -> None:
     verilog.write_text(text, encoding="utf-8")
 
 
+def _previous_outputs(outdir: Path, keep: set) -> list[str]:
+    """Files an earlier edaflow run listed in OUTDIR/report.json that this run will not overwrite
+    (e.g. another design's <top>.aig). Files edaflow did not write are never touched."""
+    try:
+        old = json.loads((outdir / "report.json").read_text(encoding="utf-8"))
+        names = [n for n in (old.get("outputs") or {}).values() if isinstance(n, str)]
+    except (OSError, ValueError, AttributeError):
+        return []
+    return sorted(n for n in set(names) - keep - {"report.json"}
+                  if "/" not in n and n not in ("", ".", "..") and (outdir / n).is_file())
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove the staging folder even when ABC processes were still writing into it when we were
+    interrupted (a single rmtree then leaves files behind) or a second Ctrl-C arrives meanwhile."""
+    import signal
+    import threading
+
+    old = None
+    if threading.current_thread() is threading.main_thread():
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        for _ in range(5):
+            shutil.rmtree(path, ignore_errors=True)
+            if not path.exists():
+                break
+            time.sleep(0.2)
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+
+
+def _publish_transcript(path: Path, staging: Path, outdir: Path) -> None:
+    """Every ABC command sent, with staging paths pointed at OUTDIR (prefix files were temporary)."""
+    if not path.exists():
+        path.write_text("", encoding="utf-8")
+        return
+    text = path.read_text(encoding="utf-8", errors="replace").replace(str(staging), str(outdir))
+    path.write_text(f"# every ABC command edaflow sent, in order; {outdir}/prefixes/ held temporary prefix AIGs "
+                    "(not kept). To re-run the result, use abc_commands.log.\n" + text, encoding="utf-8")
+
+
 def synthesize(
     opts: SynthOptions,
     progress: Callable[[SearchContext, Evaluation], None] | None = None,
@@ -174,7 +216,7 @@ def synthesize(
     except OSError as exc:  # unwritable, or under a file: bad input, not an internal error
         raise InputError(f"cannot use this output folder: {exc.strerror or exc}", path=str(staging_root)) from None
     session = AbcSession(opts.abc_path, setup=[library.abc_load_command()], timeout=opts.abc_timeout,
-                         transcript=staging / "abc_commands.log")
+                         transcript=staging / "abc_transcript.log")
     cache = ResultCache(opts.cache_path) if opts.use_cache else None
     evaluator = None
     try:
@@ -303,7 +345,7 @@ def synthesize(
             "objective": opts.objective,
             "strategy": "given" if opts.recipe_file else opts.strategy,
             "recipe_file": opts.recipe_file,
-            "budget": opts.budget,
+            "budget": 0 if opts.strategy == "resyn2" and not opts.recipe_file else opts.budget,
             "time_limit": opts.time_limit,
             "jobs": jobs,
             "recipe_length": opts.recipe_length,
@@ -343,7 +385,9 @@ def synthesize(
             "search": {
                 "evaluations": ctx.used,
                 "failed_evaluations": stats.failed,
-                "result_cache_hits": stats.result_cache_hits,
+                # the baseline is not one of the search's evaluations: its cache hit is counted apart
+                "result_cache_hits": stats.result_cache_hits - (1 if baseline.from_cache else 0),
+                "baseline_from_cache": baseline.from_cache,
                 "prefix_cache_hits": stats.prefix_hits,
                 "steps_executed": stats.steps_executed,
                 "steps_naive_replay": stats.steps_naive,
@@ -366,15 +410,20 @@ def synthesize(
                 "mapped_verilog": f"{design.top}.mapped.v",
                 "yosys_log": "yosys.log" if design.yosys_log else None,
                 "abc_log": "abc_commands.log",
+                "abc_transcript": "abc_transcript.log",
                 "netlist_log": "netlist_yosys.log" if written else None,
                 "cell_models": "cells.v" if written and (staging / "cells.v").exists() else None,
             },
         }
         report.update(getattr(strategy, "report_extra", None) or {})  # abcrl: alpha, neighbours, warm starts
+        previous = _previous_outputs(outdir, set(report["outputs"].values()))
+        report["previous_run_removed"] = previous
         (staging / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         # Publish: move every staged file into OUTDIR (report.json last).
         outdir.mkdir(parents=True, exist_ok=True)
-        names = [f"{design.top}.aig", opt_aig.name, mapped_v.name, "abc_commands.log"]
+        (staging / "abc_commands.log").write_text(
+            replay_script(design.top, best.recipe.steps, library, MAPPINGS[best.mapping]), encoding="utf-8")
+        names = [f"{design.top}.aig", opt_aig.name, mapped_v.name, "abc_commands.log", "abc_transcript.log"]
         if design.yosys_log:
             names.append("yosys.log")
         if written:
@@ -382,8 +431,9 @@ def synthesize(
             if (staging / "cells.v").exists():
                 names.append("cells.v")
         session.close()
-        if not design.yosys_log:
-            (outdir / "yosys.log").unlink(missing_ok=True)  # stale, from an earlier Verilog run
+        _publish_transcript(staging / "abc_transcript.log", staging, outdir)
+        for name in previous:  # what an earlier edaflow run wrote here and this one does not replace
+            (outdir / name).unlink(missing_ok=True)
         for name in names + ["report.json"]:
             os.replace(staging / name, outdir / name)
         final_design = DesignInput(outdir / f"{design.top}.aig", design.top, design.sources, design.stats,
@@ -395,6 +445,6 @@ def synthesize(
         session.close()
         if cache is not None:
             cache.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_tree(staging)
         if created_root and not any(staging_root.iterdir()):
             staging_root.rmdir()  # a failed run leaves no empty output folder behind either

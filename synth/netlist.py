@@ -233,3 +233,28 @@ def prove_abc_netlist(session, design, mapped_v: Path):
     session.run(f"read -m {mapped_v}")
     res = check_equivalence(session, str(design.aig_path), None, sequential=False)
     return type(res)(res.verdict, f"{res.method} (file re-read with read -m)", res.raw)
+
+
+def replay_script(top: str, steps: Sequence[str], library, mapping: str = "map") -> str:
+    """``abc_commands.log``: an ABC script that re-runs the winning recipe from the published files
+    (run it in the output folder: ``yosys-abc -f abc_commands.log``). It prints the AIG statistics and
+    the mapped QoR the report names, rewrites the optimised AIG and checks it against the input."""
+    from synth.actions import command_of
+    from synth.qor import LIBERTY_SIZING, LIBERTY_TIMING
+
+    measure = [*LIBERTY_SIZING, LIBERTY_TIMING] if library.kind == "liberty" else ["print_stats"]
+    lines = [
+        f"# edaflow: the winning recipe for {top}, re-run from the published files.",
+        "# Run in this folder:  yosys-abc -f abc_commands.log   (every command edaflow sent, with its",
+        "# staging paths, is in abc_transcript.log)",
+        library.abc_load_command(),
+        f"read {top}.aig",
+        "strash",
+        *(command_of(s) for s in steps),
+        "print_stats",
+        f"write_aiger -s {top}.replay.opt.aig",
+        f"cec {top}.aig {top}.replay.opt.aig",
+        mapping,
+        *measure,
+    ]
+    return "\n".join(lines) + "\n"

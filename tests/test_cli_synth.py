@@ -66,7 +66,8 @@ def test_sequential_design_and_cache(tmp_path, abc_path):
     assert r2.returncode == 0
     assert "answered from the result cache" in r2.stdout
     rep = json.loads((tmp_path / "o" / "report.json").read_text())
-    assert rep["search"]["result_cache_hits"] == 9  # baseline + 8 evaluations
+    assert rep["search"]["result_cache_hits"] == 8 and rep["search"]["baseline_from_cache"]  # 8 evaluations + baseline
+    assert "8 answered from the result cache (and the resyn2 baseline)" in r2.stdout
     assert rep["design"]["latches"] == 7
 
 
@@ -213,3 +214,57 @@ def test_genlib_critical_path_model_matches_abc(tmp_path, abc_path):
         s.run(f"write_blif {tmp_path / 'm.blif'}")
     path, delay = genlib_critical_path(tmp_path / "m.blif", lib.path)
     assert delay == pytest.approx(abc_delay) and path.gates > 0 and path.end
+
+
+def test_abc_commands_log_replays_from_the_published_files(tmp_path, abc_path):
+    out = tmp_path / "o"
+    r = edaflow("synth", DATA / "seq_async.v", "--budget", "4", "--jobs", "1", "--no-cache", "-o", out)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads((out / "report.json").read_text())
+    script = (out / "abc_commands.log").read_text()
+    assert ".staging" not in script and ".staging" not in (out / "abc_transcript.log").read_text()
+    run = subprocess.run([abc_path, "-f", "abc_commands.log"], cwd=out, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0
+    stats = re.findall(r"and =\s*(\d+)\s+lev =\s*(\d+)", run.stdout)
+    assert stats and (int(stats[0][0]), int(stats[0][1])) == (rep["best"]["and"], rep["best"]["levels"])
+    assert "Networks are equivalent" in run.stdout
+    m = re.findall(r"area =\s*([\d.]+)\s+delay =\s*([\d.]+)", run.stdout)
+    assert m and float(m[-1][0]) == pytest.approx(rep["best"]["area"]) and float(m[-1][1]) == pytest.approx(rep["best"]["delay"])
+
+
+def test_reused_output_folder_drops_the_previous_designs_files(tmp_path, abc_path):
+    out = tmp_path / "o"
+    mine = out / "notes.txt"
+    assert edaflow("synth", DATA / "seq_async.v", "--budget", "2", "--jobs", "1", "--no-cache", "-o", out).returncode == 0
+    mine.write_text("the user's own file")
+    r = edaflow("synth", DATA / "small_alu.v", "--budget", "2", "--jobs", "1", "--no-cache", "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert not (out / "seq_async.aig").exists() and not (out / "seq_async.mapped.v").exists()
+    assert (out / "small_alu.mapped.v").exists() and mine.exists()
+    assert "seq_async.aig" in json.loads((out / "report.json").read_text())["previous_run_removed"]
+    assert "removed" in r.stdout and "seq_async.aig" in r.stdout
+
+
+def test_resyn2_strategy_reports_no_budget(tmp_path, abc_path):
+    r = edaflow("synth", DATA / "small_alu.v", "--strategy", "resyn2", "--jobs", "1", "--no-cache", "-o", tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert rep["budget"] == 0 and "baseline only, no search" in r.stdout and "budget 100" not in r.stdout
+
+
+def test_ctrl_c_leaves_no_staging_folder(tmp_path, abc_path):
+    import signal
+    import time
+
+    for i in range(2):
+        out = tmp_path / f"o{i}"
+        p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", "synth", str(DATA / "small_alu.v"), "--budget",
+                              "100000", "--jobs", "2", "--no-cache", "-o", str(out)], cwd=REPO,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 60
+        while time.time() < deadline and not list(out.glob(".staging-*/prefixes/*.aig")):
+            time.sleep(0.2)
+        assert list(out.glob(".staging-*/prefixes/*.aig")), "the search never started"
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=60)
+        assert not out.exists() or not list(out.glob(".staging-*")), list(out.rglob("*"))

@@ -58,6 +58,8 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
     b, s, imp = report["baseline"], report["best"], report["improvement_pct"]
     rows = [("AND nodes", "and"), ("levels", "levels"), ("area", "area"), ("delay", "delay"), ("ADP", "adp")]
     limit = f"budget {report['budget']}" if report["budget"] is not None else ""
+    if report["strategy"] == "resyn2":
+        limit = "baseline only, no search"
     if report.get("time_limit"):
         limit += (", " if limit else "") + f"time {report['time_limit']:g} s"
     echo(f"\n{report['design']['top']}: strategy {report['strategy']}, {limit}, jobs {report.get('jobs', 1)}, "
@@ -93,6 +95,8 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
     if wf and wf.get("file"):
         echo(f"  written file {wf['file']}: {wf['verdict']} to the input by {wf['method']}")
     cache_note = f", {srch['result_cache_hits']} answered from the result cache" if srch["result_cache_hits"] else ""
+    if srch.get("baseline_from_cache"):
+        cache_note += " (and the resyn2 baseline)"
     echo(f"  search       {srch['evaluations']} evaluations{cache_note}, {srch['failed_evaluations']} failed; "
          f"{srch['steps_executed']} optimisation steps run vs {srch['steps_naive_replay']} for naive replay; "
          f"{srch['abc_commands_evaluating']} ABC commands evaluating, {srch['abc_commands']} in all")
@@ -202,6 +206,8 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
     elif not quiet:
         print_summary(report, verbose=verbose)
         click.echo(f"  written to   {result.outdir}/")
+        if report.get("previous_run_removed"):
+            click.echo(f"  removed      {', '.join(report['previous_run_removed'])} (an earlier run's outputs)")
         if verbose and report["search"]["errors"]:
             for e in report["search"]["errors"]:
                 click.echo(f"  failed: {e}")
