@@ -268,3 +268,14 @@ def test_ctrl_c_leaves_no_staging_folder(tmp_path, abc_path):
         p.send_signal(signal.SIGINT)
         p.communicate(timeout=60)
         assert not out.exists() or not list(out.glob(".staging-*")), list(out.rglob("*"))
+
+
+def test_netlist_input_written_file_is_proven_from_the_file(tmp_path, abc_path):
+    bench = tmp_path / "c17.bench"
+    bench.write_text("INPUT(1)\nINPUT(2)\nINPUT(3)\nINPUT(6)\nINPUT(7)\nOUTPUT(22)\nOUTPUT(23)\n"
+                     "10 = NAND(1, 3)\n11 = NAND(3, 6)\n16 = NAND(2, 11)\n19 = NAND(11, 7)\n"
+                     "22 = NAND(10, 16)\n23 = NAND(16, 19)\n")
+    r = edaflow("synth", bench, "--budget", "2", "--jobs", "1", "--no-cache", "-o", tmp_path / "o", "--json")
+    assert r.returncode == 0, r.stderr
+    wf = json.loads(r.stdout)["equivalence_detail"]["written_file"]
+    assert wf["verdict"] == "equivalent" and wf["file"] == "c17.mapped.v" and "file re-read with read -m" in wf["method"]
