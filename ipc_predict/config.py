@@ -96,7 +96,14 @@ class BranchPredictorConfig:
     perceptron_tables: int = _f("hashed-perceptron weight tables (table 0: bias, no history)", min=2, max=32)
     perceptron_entries: int = _f("weights per hashed-perceptron table", pow2=True, max=1 << 20)
     perceptron_history: int = _f("longest global history of the hashed perceptron", unit="bits", max=1000)
-    btb_entries: int = _f("branch target buffer entries (direct-mapped)", pow2=True, max=1 << 24)
+    btb_entries: int = _f("branch target buffer entries", pow2=True, max=1 << 24)
+    btb_ways: int = _f("BTB associativity (LRU; indexed and tagged by ip >> 2 as in ChampSim)", pow2=True,
+                       max=1024)
+    indirect_entries: int = _f("indirect-target table indexed by (ip >> 2) XOR conditional history "
+                               "(ChampSim basic_btb); 1: predict the BTB's last target", pow2=True,
+                               max=1 << 24)
+    indirect_history: int = _f("conditional-branch directions hashed into the indirect-target index",
+                               unit="bits", min=0, max=30)
     ras_entries: int = _f("return address stack entries", max=4096)
 
 
@@ -392,6 +399,9 @@ def _check_cross(cfg: CoreConfig, source: str) -> None:
         if entries % ways or sets & (sets - 1):
             raise InputError(f"[vmem] {name}_ways: {entries} entries / {ways} ways is not a power-of-two "
                              "number of sets", path=source)
+    if bp.btb_ways > bp.btb_entries:
+        raise InputError(f"[branch_predictor] btb_ways: {bp.btb_ways} ways exceed the {bp.btb_entries} "
+                         "entries", path=source)
     if cfg.dram.row_kib * 1024 < LINE_BYTES:
         raise InputError("[dram] row_kib: a row must hold at least one line", path=source)
 

@@ -36,7 +36,8 @@ from numba import njit
  P_DR_MAP, P_DR_ROWLINES, P_OFF_BANKFREE, P_PAGEMAP, P_PAGE_SEED, P_WB,
  P_TLB_ON, P_TLB_LAT0, P_TLB_LAT1, P_TLB_LAT2, P_TLB_SMASK0, P_TLB_SMASK1, P_TLB_SMASK2,
  P_TLB_WAYS0, P_TLB_WAYS1, P_TLB_WAYS2, P_TLB_BASE0, P_TLB_BASE1, P_TLB_BASE2, P_TLB_N,
- P_WALK_LAT, P_FAULT, P_VM_HASH, P_VM_HMASK, N_PARAMS) = range(83)
+ P_WALK_LAT, P_FAULT, P_VM_HASH, P_VM_HMASK,
+ P_BTB_WAYS, P_BTB_SMASK, P_OFF_BTBL, P_IND_MASK, P_IND_HMASK, P_OFF_IND, P_BIM_PRIME, N_PARAMS) = range(90)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
 C_TAG, C_LRU, C_FILL, C_PF, C_DIRTY = 0, 1, 2, 3, 4
@@ -545,8 +546,8 @@ def _predict_update(ip, taken, P, Z, BPS):
     kind = P[P_BP_KIND]
     h = _ip_hash(ip)
     if kind <= 1:  # 2-bit saturating counters
-        if kind == 0:  # bimodal: indexed by ip
-            idx = P[P_OFF_BIM] + (h & P[P_BIM_MASK])
+        if kind == 0:  # bimodal: indexed by ip modulo the largest prime below the table size (ChampSim)
+            idx = P[P_OFF_BIM] + ip % P[P_BIM_PRIME]
         else:  # gshare: indexed by ip XOR global history
             idx = P[P_OFF_GSH] + ((h ^ (Z[Z_GHIST] & P[P_GS_HMASK])) & P[P_GS_MASK])
         c = BPS[idx]
@@ -609,6 +610,38 @@ def _predict_update(ip, taken, P, Z, BPS):
 
 
 @njit(cache=True)
+def _btb_find(ip, P, Z, BPS):
+    """BTB slot of the branch at `ip` (set-associative, LRU; indexed and tagged by ip >> 2 as in
+    ChampSim's basic_btb, so branches within the same 4 bytes share an entry), LRU updated; on a miss
+    -(LRU victim slot) - 1."""
+    key = ip >> 2
+    ways = P[P_BTB_WAYS]
+    row = (key & P[P_BTB_SMASK]) * ways
+    g = P[P_OFF_BTBG]
+    lru = P[P_OFF_BTBL]
+    clock = Z[Z_CLOCK] + 1
+    Z[Z_CLOCK] = clock
+    victim = row
+    best = BPS[lru + row]
+    for w in range(ways):
+        j = row + w
+        if BPS[g + j] == key:
+            BPS[lru + j] = clock
+            return j
+        if BPS[lru + j] < best:
+            best = BPS[lru + j]
+            victim = j
+    BPS[lru + victim] = clock
+    return -victim - 1
+
+
+@njit(cache=True)
+def _ind_index(ip, P, Z):
+    """Indirect-target table index: (ip >> 2) XOR the last conditional-branch directions (ChampSim)."""
+    return ((ip >> 2) ^ (Z[Z_GHIST] & P[P_IND_HMASK])) & P[P_IND_MASK]
+
+
+@njit(cache=True)
 def _check_target(actual, timing, P, Z, S, BPS):
     """Verify the previous taken branch's predicted target against the next record's ip."""
     kind = Z[Z_PB_KIND]
@@ -622,9 +655,13 @@ def _check_target(actual, timing, P, Z, S, BPS):
     else:
         ok = tgt == actual
         bip = Z[Z_PB_IP]
-        idx = _ip_hash(bip) & P[P_BTB_MASK]
-        BPS[P[P_OFF_BTBG] + idx] = bip
-        BPS[P[P_OFF_BTBT] + idx] = actual
+        slot = _btb_find(bip, P, Z, BPS)
+        if slot < 0:
+            slot = -slot - 1
+            BPS[P[P_OFF_BTBG] + slot] = bip >> 2
+        BPS[P[P_OFF_BTBT] + slot] = actual
+        if kind == PB_INDIRECT and P[P_IND_MASK] > 0:
+            BPS[P[P_OFF_IND] + _ind_index(bip, P, Z)] = actual
     if ok or not timing or Z[Z_PB_MISSED] != 0:
         return
     if kind == PB_DIRECT:
@@ -670,12 +707,15 @@ def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, BPS):
             top = (Z[Z_RAS_TOP] + 1) % P[P_RAS_N]
             BPS[P[P_OFF_RAS] + top] = ip
             Z[Z_RAS_TOP] = top
-        idx = _ip_hash(ip) & P[P_BTB_MASK]
-        Z[Z_PB_TGT] = BPS[P[P_OFF_BTBT] + idx] if BPS[P[P_OFF_BTBG] + idx] == ip else -1
+        slot = _btb_find(ip, P, Z, BPS)
+        tgt = BPS[P[P_OFF_BTBT] + slot] if slot >= 0 else -1
         if btype == BR_INDIRECT or btype == BR_INDIRECT_CALL:
             Z[Z_PB_KIND] = PB_INDIRECT
+            if slot >= 0 and P[P_IND_MASK] > 0:
+                tgt = BPS[P[P_OFF_IND] + _ind_index(ip, P, Z)]
         else:
             Z[Z_PB_KIND] = PB_DIRECT
+        Z[Z_PB_TGT] = tgt
     Z[Z_PB_IP] = ip
     Z[Z_PB_C] = comp
     Z[Z_PB_D] = dec

@@ -46,10 +46,11 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "4"
+SIMULATOR_VERSION = "5"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
+# 5: ChampSim's BTB (8-way, ip >> 2), indirect-target predictor with history, bimodal ip % prime
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
@@ -86,6 +87,16 @@ class SimResult:
         d = dataclasses.asdict(self)
         d["mips"] = self.mips
         return d
+
+
+def _largest_prime_at_most(n: int) -> int:
+    """ChampSim's bimodal table is indexed by ip % 16381 (the largest prime below 16384)."""
+    def prime(k: int) -> bool:
+        return k >= 2 and all(k % d for d in range(2, int(k ** 0.5) + 1))
+    k = n if n < 3 else n - 1
+    while k > 2 and not prime(k):
+        k -= 1
+    return max(1, k)
 
 
 def _pow2_at_least(n: int) -> int:
@@ -144,6 +155,11 @@ class Simulator:
         P[K.P_PC_MASK] = bp.perceptron_entries - 1
         P[K.P_PC_BITS] = max(1, int(math.log2(bp.perceptron_entries)))
         P[K.P_BTB_MASK] = bp.btb_entries - 1
+        P[K.P_BTB_WAYS] = bp.btb_ways
+        P[K.P_BTB_SMASK] = bp.btb_entries // bp.btb_ways - 1
+        P[K.P_IND_MASK] = bp.indirect_entries - 1 if bp.indirect_entries > 1 else 0
+        P[K.P_IND_HMASK] = (1 << bp.indirect_history) - 1
+        P[K.P_BIM_PRIME] = _largest_prime_at_most(bp.bimodal_entries)
         P[K.P_RAS_N] = bp.ras_entries
         P[K.P_DR_TCAS] = dc["tcas"]
         P[K.P_DR_RMISS] = dc["row_miss"]
@@ -242,6 +258,8 @@ class Simulator:
             (K.P_OFF_HIST, K.HIST_MASK + 1, 0),
             (K.P_OFF_BTBG, bp.btb_entries, -1),
             (K.P_OFF_BTBT, bp.btb_entries, 0),
+            (K.P_OFF_BTBL, bp.btb_entries, 0),
+            (K.P_OFF_IND, max(1, bp.indirect_entries), 0),
             (K.P_OFF_RAS, bp.ras_entries, 0),
         ]
         BPS = np.zeros(sum(n for _, n, _ in parts), dtype=np.int64)
