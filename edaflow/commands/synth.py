@@ -154,8 +154,8 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
 
     FILE... is Verilog (one or more files) or a single .aig, .blif or .bench netlist.
 
-    OUTDIR gets <top>.aig (input AIG), <top>.opt.aig, <top>.mapped.v, report.json, yosys.log and
-    abc_commands.log. Exit codes: 0 success, 2 bad input or usage, 1 internal error (including a
+    OUTDIR gets <top>.aig (input AIG), <top>.opt.aig, <top>.mapped.v (proven from the file), report.json,
+    yosys.log, abc_commands.log (re-runs the result: yosys-abc -f abc_commands.log) and abc_transcript.log. Exit codes: 0 success, 2 bad input or usage, 1 internal error (including a
     failed equivalence check, in which case nothing is written).
     """
     from abc_bin import load_library
