@@ -158,8 +158,11 @@ class AbcRL(SearchStrategy):
                     n.visits += 1
                 backup(path, ctx.score(ev))
                 warm_used += 1
+        with torch.no_grad():
+            root_value = float(self.agent.net.heads(emb, [()])[1][0])
         self.report_extra = {
             "alpha": round(alpha, 6),
+            "value_estimate": round(root_value, 5),  # the value head's guess of the best reward (unused in search)
             "neighbours": [{"name": nb.name, "distance": round(nb.distance, 6)} for nb in neighbours],
             "warm_start_evaluations": warm_used,
             "checkpoint": str(self.agent.path),
