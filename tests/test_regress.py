@@ -127,20 +127,33 @@ def test_crash_in_one_design_recorded(tmp_path, abc_path):
 
 
 FAKE_ABC = """#!{python}
-# A fake ABC for the test: the real ABC, except that for the design whose run folder is /crashme/ it
-# dies with SIGSEGV on the first `rewrite` (mid-flow, as a real ABC segfault would).
+# A fake ABC for the tests: the real ABC, except for two designs, told apart by their run folder:
+#   /crashme/  dies with SIGSEGV on the first `rewrite` (mid-flow, as a real ABC segfault would);
+#   /noteq/    gets its optimised AIG negated on one output just before the equivalence check (cec).
 import os, signal, subprocess, sys
 p = subprocess.Popen([{real!r}] + sys.argv[1:], stdin=subprocess.PIPE)
+
+
+def negate_first_output(path):  # binary AIGER: header "aig M I L O A", L latch lines, O output lines
+    lines = open(path, "rb").read().split(b"\\n")
+    k = 1 + int(lines[0].split()[3])
+    lines[k] = str(int(lines[k]) ^ 1).encode()
+    open(path, "wb").write(b"\\n".join(lines))
+
+
 doomed = False
 while True:
     line = sys.stdin.buffer.readline()
     if not line:
         break
+    parts = line.split()
     doomed = doomed or (line.startswith(b"read ") and b"/crashme/" in line)
     if doomed and line.strip() == b"rewrite":
         p.kill()
         p.wait()
         os.kill(os.getpid(), signal.SIGSEGV)
+    if parts[:1] == [b"cec"] and b"/noteq/" in line and parts[-1].endswith(b".opt.aig"):
+        negate_first_output(parts[-1].decode())
     p.stdin.write(line)
     p.stdin.flush()
 p.stdin.close()
@@ -148,23 +161,26 @@ sys.exit(p.wait())
 """
 
 
-def test_abc_segfault_in_one_design_recorded(tmp_path, abc_path):
-    """ABC is found the way the flow always finds it (EDAFLOW_ABC); only the `crashme` design's ABC dies."""
+def test_abc_segfault_and_not_equivalent_recorded(tmp_path, abc_path):
+    """ABC is found the way the flow always finds it (EDAFLOW_ABC). One design's ABC segfaults, one
+    design's result is made non-equivalent; both are recorded as regressions and the third finishes."""
     shim = tmp_path / "fake-abc"
     shim.write_text(FAKE_ABC.format(python=sys.executable, real=abc_path))
     shim.chmod(0o755)
-    m = manifest(tmp_path, [SMALL[0], {"name": "crashme", "files": [str(DESIGNS / "cla32.v")], "top": "cla32"},
-                            SMALL[1]])
+    cla = {"files": [str(DESIGNS / "cla32.v")], "top": "cla32"}
+    m = manifest(tmp_path, [SMALL[0], {"name": "crashme", **cla}, {"name": "noteq", **cla}])
     r = regress(tmp_path, m, "--jobs", "2", "--junit", "j.xml", env={**os.environ, "EDAFLOW_ABC": str(shim)},
                 check=1)
     con = sqlite3.connect(tmp_path / "edaflow-qor.sqlite")
-    rows = {d: (s, e) for d, s, e in con.execute("select design, status, error from results")}
-    assert {d: s for d, (s, _e) in rows.items()} == {"rca32": "ok", "cla32": "ok", "crashme": "failed"}
-    assert "ABC process died" in rows["crashme"][1] and "-11" in rows["crashme"][1]
+    rows = {d: (s, q, e) for d, s, q, e in con.execute("select design, status, equivalence, error from results")}
+    assert {d: s for d, (s, _q, _e) in rows.items()} == {"rca32": "ok", "crashme": "failed", "noteq": "not-equivalent"}
+    assert "ABC process died" in rows["crashme"][2] and "-11" in rows["crashme"][2]
+    assert rows["noteq"][1] == "not-equivalent" and "not equivalent to the input" in rows["noteq"][2]
+    assert rows["rca32"][1] == "equivalent"
     assert con.execute("select status from runs").fetchone()[0] == "done"
     xml = (tmp_path / "j.xml").read_text()
-    assert xml.count("<error") == 1 and "ABC process died" in xml
-    assert "crashme" in r.stdout and "regression" in r.stdout
+    assert xml.count("<error") == 2 and "ABC process died" in xml and 'type="not-equivalent"' in xml
+    assert "crashme" in r.stdout and "2 regression(s)" in r.stdout
 
 
 def test_memory_cap_per_design(tmp_path, abc_path):
@@ -311,6 +327,10 @@ def test_bad_baseline_and_db_exit_2(tmp_path, abc_path):
     assert sqlite3.connect(tmp_path / "edaflow-qor.sqlite").execute("select count(*) from runs").fetchone()[0] == 0
     r = regress(tmp_path, m, "--db", "postgresql://nobody@127.0.0.1:1/none", check=2)
     assert "cannot open database" in r.stderr
+    (tmp_path / "not-a-db.sqlite").write_text("garbage\n")
+    r = regress(tmp_path, m, "--db", "not-a-db.sqlite", check=2)
+    assert "not-a-db.sqlite" in r.stderr and "file is not a database" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
     con = sqlite3.connect(tmp_path / "edaflow-qor.sqlite")
     con.execute("update edaflow_schema set version = 99")
     con.commit()

@@ -115,7 +115,7 @@ class Store:
             self._migrate()
         except sa.exc.ArgumentError as exc:
             raise InputError(f"bad database URL {db!r}: {exc}") from None
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DatabaseError as exc:  # unreachable server, a file that is not a database, ...
             raise InputError(f"cannot open database {db!r}: {str(exc.orig).strip().splitlines()[0]}") from None
         except ModuleNotFoundError as exc:
             raise InputError(f"no driver for database {db!r}: {exc}") from None
