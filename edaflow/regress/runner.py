@@ -297,10 +297,14 @@ def _dispatch(todo: list[dict], record, jobs: int, scheduler: str | None, run_id
             client = Client(scheduler, timeout="20s")
         except (OSError, TimeoutError) as exc:
             raise InputError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        futs = []
         try:
             futs = [client.submit(execute, j, key=f"edaflow-{run_id}-{j['design']}", pure=False) for j in todo]
             for fut in dask_completed(futs):
                 record(fut.result())
+        except KeyboardInterrupt:
+            client.cancel(futs)  # queued designs never start; one already running finishes on its worker
+            raise
         finally:
             client.close()
     else:
