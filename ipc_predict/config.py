@@ -155,10 +155,12 @@ class VmemConfig:
     tlbs: bool = _f("model the ITLB, DTLB and STLB and page walks (off: translation is free)", min=None)
     dtlb_entries: int = _f("data TLB entries", pow2=True, max=1 << 16)
     dtlb_ways: int = _f("data TLB associativity", max=1024)
-    dtlb_latency: int = _f("data TLB lookup, before every L1D access", unit="cycles", min=0, max=1000)
+    dtlb_latency: int = _f("data TLB lookup, beside the L1D's own latency (the L1D tag check waits for "
+                           "the later of the two)", unit="cycles", min=0, max=1000)
     itlb_entries: int = _f("instruction TLB entries", pow2=True, max=1 << 16)
     itlb_ways: int = _f("instruction TLB associativity", max=1024)
-    itlb_latency: int = _f("instruction TLB lookup (a hit is hidden in fetch)", unit="cycles", min=0, max=1000)
+    itlb_latency: int = _f("instruction TLB lookup, beside the L1I's own latency", unit="cycles", min=0,
+                           max=1000)
     stlb_entries: int = _f("second-level TLB entries (shared by instructions and data)", max=1 << 20)
     stlb_ways: int = _f("second-level TLB associativity", max=1024)
     stlb_latency: int = _f("second-level TLB lookup after an L1 TLB miss", unit="cycles", min=0, max=1000)

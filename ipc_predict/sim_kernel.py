@@ -837,7 +837,6 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
     SPFOLD = P[P_SPFOLD]
     IPDEP = P[P_IPDEP]
     TLB = P[P_TLB_ON]
-    ITLB_LAT = P[P_TLB_LAT1]
 
     g = Z[Z_G]
     f_prev = Z[Z_F_PREV]
@@ -895,8 +894,11 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
             Z[Z_ILINE] = line
             tr = f
             if TLB != 0:
-                # (an ITLB hit costs nothing extra: only misses delay fetch)
-                tr = _translate(TLB_I, ip >> 12, f, True, P, LV, Z, S, C, MEM, VM) - ITLB_LAT
+                # The tag check waits for the translation, which runs beside the cache's own
+                # latency (ChampSim): only a translation slower than the L1I delays fetch.
+                tr = _translate(TLB_I, ip >> 12, f, True, P, LV, Z, S, C, MEM, VM) - L1I_LAT
+                if tr < f:
+                    tr = f
             t = _access(L1I, phys_line(line, P), tr, True, P, LV, Z, S, C, MEM) - L1I_LAT
             if t > f:
                 f = t
@@ -1071,7 +1073,10 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                     else:
                         last = ln
                         if TLB != 0:
-                            tr = _translate(TLB_D, a >> 12, a0, True, P, LV, Z, S, C, MEM, VM)
+                            # translation beside the L1D latency, as for the L1I
+                            tr = _translate(TLB_D, a >> 12, a0, True, P, LV, Z, S, C, MEM, VM) - L1D_LAT
+                            if tr < a0:
+                                tr = a0
                         r = _l1d_load(ln, tr, P, LV, Z, S, C, MEM)
                 if r > comp:
                     comp = r
@@ -1093,7 +1098,9 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                     ln = phys_line(a >> 6, P)
                     tr = issue + LAT_ST
                     if TLB != 0:
-                        tr = _translate(TLB_D, a >> 12, tr, True, P, LV, Z, S, C, MEM, VM)
+                        t = _translate(TLB_D, a >> 12, tr, True, P, LV, Z, S, C, MEM, VM) - L1D_LAT
+                        if t > tr:
+                            tr = t
                     r = _l1d_load(ln, tr, P, LV, Z, S, C, MEM)
                     _mark_dirty(ln, LV, C)
                     if r > st_done:

@@ -190,15 +190,16 @@ def _page_chain(pages: int, rounds: int) -> np.ndarray:
     return r
 
 
-@pytest.mark.parametrize("pages,extra", [(32, 1), (400, 1 + 8)])
-def test_tlb_hits_cost_the_dtlb_and_dtlb_misses_the_stlb_latency(pages, extra):
+@pytest.mark.parametrize("pages,extra", [(32, 0), (400, 1 + 8 - 5)])
+def test_tlb_hits_are_hidden_and_dtlb_misses_cost_the_stlb_latency(pages, extra):
     trace = _page_chain(pages, 6)
     warm = pages * 2
     on = simulate(trace, DEFAULT, warmup=warm)
     off = simulate(trace, DEFAULT.replace({"vmem.tlbs": False}), warmup=warm)
     n = len(trace) - warm
-    # Without translation each load costs the L1D latency; with it, the DTLB latency on top, and
-    # when the pages outnumber the 64 DTLB entries (cyclic LRU: every access misses) the STLB's too.
+    # Without translation each load costs the L1D latency (5). The translation runs beside it and the
+    # tag check waits for the later of the two: a DTLB hit (1 cycle) is hidden; when the pages
+    # outnumber the 64 DTLB entries (cyclic LRU: every access misses) DTLB + STLB = 9 cycles show.
     assert off.cycles / n == pytest.approx(DEFAULT.l1d.latency, rel=0.03)
     assert on.cycles / n == pytest.approx(DEFAULT.l1d.latency + extra, rel=0.03)
     assert on.events["dtlb_misses"] == (n if pages > 64 else 0)
