@@ -15,6 +15,7 @@ latency `[latency] alu`.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import os
 import tomllib
@@ -233,6 +234,21 @@ class CoreConfig:
             raise InputError(f"not valid TOML: {exc}", path=source) from None
         return cls.from_dict(data, source=source, base=base)
 
+    @classmethod
+    def from_champsim_json(cls, path: str | os.PathLike, *, base: "CoreConfig | None" = None) -> "CoreConfig":
+        """Read a ChampSim configuration (`champsim_config.json`, first core); keys it omits keep the
+        value of `base` (the default). See `champsim_json_changes` for the mapping."""
+        p = Path(path)
+        try:
+            doc = json.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError("no such ChampSim configuration", path=str(p)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read ChampSim configuration: {exc}", path=str(p)) from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON: {exc.msg}", path=str(p), line=exc.lineno) from None
+        return (base or _default()).replace(champsim_json_changes(doc, str(p)), source=str(p))
+
     # ----- output -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return {name: dataclasses.asdict(getattr(self, name)) for name in _SECTIONS}
@@ -287,6 +303,85 @@ class CoreConfig:
         (a random access): L1D + L2 + LLC latencies + row miss + one line transfer, in core cycles."""
         d = self.dram_cycles()
         return self.l1d.latency + self.l2.latency + self.llc.latency + d["row_miss"] + d["burst"]
+
+
+_CS_CORE = {  # ChampSim ooo_cpu key -> [core] key
+    "frequency": "frequency_mhz", "ifetch_buffer_size": "ifetch_buffer", "decode_buffer_size": "decode_buffer",
+    "register_file_size": "physical_registers", "rob_size": "rob_size", "lq_size": "lq_size", "sq_size": "sq_size",
+    "fetch_width": "fetch_width", "decode_width": "decode_width", "dispatch_width": "dispatch_width",
+    "execute_width": "execute_width", "lq_width": "loads_per_cycle", "sq_width": "stores_per_cycle",
+    "retire_width": "retire_width", "mispredict_penalty": "mispredict_penalty", "scheduler_size": "scheduler_size",
+    "decode_latency": "decode_latency", "dispatch_latency": "dispatch_latency", "schedule_latency": "schedule_latency",
+}
+_CS_PREDICTORS = {"bimodal": "bimodal", "gshare": "gshare", "hashed_perceptron": "perceptron"}
+_CS_PREFETCHERS = {"no": "none", "next_line": "next_line"}
+
+
+def champsim_json_changes(doc: Any, source: str = "<champsim json>") -> dict[str, Any]:
+    """Dotted-key changes (for `CoreConfig.replace`) equivalent to a ChampSim configuration: the first
+    `ooo_cpu` (widths, buffers, latencies, register file, predictor), L1I/L1D/L2C/LLC (size from
+    sets x ways x block size, ways, latency, MSHRs, prefetcher), ITLB/DTLB/STLB (entries, ways,
+    latency), `physical_memory` (data rate, tCAS/tRCD/tRP, channels, banks = ranks x bank groups x
+    banks, row = columns x channel width) and `virtual_memory` (minor fault penalty, randomisation
+    seed). A value we cannot model (a BTB other than basic_btb, an unknown predictor or prefetcher,
+    a block or page size other than 64 / 4096 bytes) is an error naming the key."""
+    if not isinstance(doc, Mapping):
+        raise InputError("a ChampSim configuration is a JSON object", path=source)
+    ch: dict[str, Any] = {}
+    for key, want in (("block_size", LINE_BYTES), ("page_size", 4096)):
+        if key in doc and doc[key] != want:
+            raise InputError(f"{key}: {doc[key]} is not supported (only {want})", path=source)
+    cpus = doc.get("ooo_cpu", [{}])
+    cpu = cpus[0] if isinstance(cpus, list) and cpus else (cpus if isinstance(cpus, Mapping) else {})
+    for k, ours in _CS_CORE.items():
+        if k in cpu:
+            ch[f"core.{ours}"] = cpu[k]
+    if "branch_predictor" in cpu:
+        bp = cpu["branch_predictor"]
+        if bp not in _CS_PREDICTORS:
+            raise InputError(f"ooo_cpu branch_predictor: {bp!r} is not modelled (known: "
+                             f"{', '.join(_CS_PREDICTORS)})", path=source)
+        ch["branch_predictor.kind"] = _CS_PREDICTORS[bp]
+    if "btb" in cpu and cpu["btb"] != "basic_btb":
+        raise InputError(f"ooo_cpu btb: {cpu['btb']!r} is not modelled (only basic_btb)", path=source)
+    for cs, ours in (("L1I", "l1i"), ("L1D", "l1d"), ("L2C", "l2"), ("LLC", "llc")):
+        c = doc.get(cs, {})
+        if "sets" in c or "ways" in c:
+            sets = c.get("sets", getattr(_default(), ours).sets)
+            ways = c.get("ways", getattr(_default(), ours).ways)
+            ch[f"{ours}.size_kib"] = sets * ways * LINE_BYTES // 1024
+            ch[f"{ours}.ways"] = ways
+        if "latency" in c:
+            ch[f"{ours}.latency"] = c["latency"]
+        if "mshr_size" in c:
+            ch[f"{ours}.mshrs"] = c["mshr_size"]
+        if "prefetcher" in c:
+            if c["prefetcher"] not in _CS_PREFETCHERS:
+                raise InputError(f"{cs} prefetcher: {c['prefetcher']!r} is not modelled (known: "
+                                 f"{', '.join(_CS_PREFETCHERS)})", path=source)
+            ch[f"{ours}.prefetcher"] = _CS_PREFETCHERS[c["prefetcher"]]
+    for cs, ours in (("ITLB", "itlb"), ("DTLB", "dtlb"), ("STLB", "stlb")):
+        c = doc.get(cs, {})
+        if "sets" in c and "ways" in c:
+            ch[f"vmem.{ours}_entries"] = c["sets"] * c["ways"]
+            ch[f"vmem.{ours}_ways"] = c["ways"]
+        if "latency" in c:
+            ch[f"vmem.{ours}_latency"] = c["latency"]
+    m = doc.get("physical_memory", {})
+    for k, ours in (("data_rate", "data_rate_mts"), ("tCAS", "tcas"), ("tRCD", "trcd"), ("tRP", "trp"),
+                    ("channels", "channels"), ("channel_width", "channel_width_bytes")):
+        if k in m:
+            ch[f"dram.{ours}"] = m[k]
+    if any(k in m for k in ("ranks", "bankgroups", "banks")):
+        ch["dram.banks"] = m.get("ranks", 1) * m.get("bankgroups", 8) * m.get("banks", 4)
+    if "bank_columns" in m:
+        ch["dram.row_kib"] = max(1, m["bank_columns"] * m.get("channel_width", 8) // 1024)
+    v = doc.get("virtual_memory", {})
+    if "minor_fault_penalty" in v:
+        ch["vmem.minor_fault_penalty"] = v["minor_fault_penalty"]
+    if "randomization" in v:
+        ch["vmem.seed"] = v["randomization"]
+    return ch
 
 
 def field_docs() -> dict[str, list[tuple[str, str, str, str]]]:

@@ -46,12 +46,13 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "6"
+SIMULATOR_VERSION = "7"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
 # 5: ChampSim's BTB (8-way, ip >> 2), indirect-target predictor with history, bimodal ip % prime
 # 6: TLB lookups overlap the L1 latency (the tag check waits for the later of the two)
+# 7: page-map seed 1 by default (ChampSim's randomization = 1)
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -127,3 +128,66 @@ def test_write_configs(tmp_path):
     space = tomllib.loads((tmp_path / "cfgs" / "design_space.toml").read_text())
     assert space["n"] == 5 and space["seed"] == 3
     assert space["dimensions"]["rob_size"]["low"] == 64
+
+
+# ----- ChampSim configurations --------------------------------------------------------------------------
+
+CHAMPSIM_SNAPSHOT = Path("/work/shared/reference/champsim/champsim-2ff2501.tar.gz")
+
+
+def _champsim_default_json(tmp_path: Path) -> Path:
+    import tarfile
+
+    if not CHAMPSIM_SNAPSHOT.exists():
+        pytest.skip("the ChampSim source snapshot is not on this machine")
+    with tarfile.open(CHAMPSIM_SNAPSHOT) as tar:
+        member = tar.getmember("champsim_config.json")
+        out = tmp_path / "champsim_config.json"
+        out.write_bytes(tar.extractfile(member).read())
+    return out
+
+
+def test_champsims_own_default_configuration_reads_as_our_default(tmp_path):
+    assert CoreConfig.from_champsim_json(_champsim_default_json(tmp_path)) == CoreConfig.default()
+
+
+def test_a_changed_champsim_configuration_changes_the_matching_keys(tmp_path):
+    import json
+
+    doc = json.loads(_champsim_default_json(tmp_path).read_text())
+    doc["ooo_cpu"][0].update(rob_size=128, register_file_size=96, branch_predictor="gshare")
+    doc["L1D"].update(sets=128, ways=8, latency=4)
+    doc["physical_memory"].update(bankgroups=4, channels=2)
+    doc["STLB"].update(sets=256)
+    p = tmp_path / "mine.json"
+    p.write_text(json.dumps(doc))
+    cfg = CoreConfig.from_champsim_json(p)
+    assert (cfg.core.rob_size, cfg.core.physical_registers, cfg.branch_predictor.kind) == (128, 96, "gshare")
+    assert (cfg.l1d.size_kib, cfg.l1d.ways, cfg.l1d.latency) == (64, 8, 4)
+    assert (cfg.dram.banks, cfg.dram.channels) == (16, 2)
+    assert cfg.vmem.stlb_entries == 256 * 12
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda d: d["ooo_cpu"][0].update(branch_predictor="tage"), "branch_predictor: 'tage' is not modelled"),
+    (lambda d: d["L2C"].update(prefetcher="ip_stride"), "L2C prefetcher: 'ip_stride' is not modelled"),
+    (lambda d: d.update(page_size=8192), "page_size: 8192 is not supported"),
+    (lambda d: d["L1D"].update(sets=100), "sets"),
+])
+def test_unsupported_champsim_values_are_input_errors(tmp_path, edit, message):
+    import json
+
+    doc = json.loads(_champsim_default_json(tmp_path).read_text())
+    edit(doc)
+    p = tmp_path / "bad.json"
+    p.write_text(json.dumps(doc))
+    with pytest.raises(InputError, match=message) as err:
+        CoreConfig.from_champsim_json(p)
+    assert str(p) in str(err.value)
+
+
+def test_champsim_json_syntax_error_names_the_line(tmp_path):
+    p = tmp_path / "broken.json"
+    p.write_text('{\n  "ooo_cpu": [\n    {"rob_size": 12,,}\n  ]\n}\n')
+    with pytest.raises(InputError, match=r"broken.json:3: not valid JSON"):
+        CoreConfig.from_champsim_json(p)

@@ -14,7 +14,11 @@ from edaflow.errors import InputError
 def _load_config(path: str | None):
     from ipc_predict.config import CoreConfig
 
-    return CoreConfig.from_toml(path) if path else CoreConfig.default()
+    if not path:
+        return CoreConfig.default()
+    if path.endswith(".json"):
+        return CoreConfig.from_champsim_json(path)
+    return CoreConfig.from_toml(path)
 
 
 def _count(value: int | None, name: str) -> None:
@@ -45,7 +49,8 @@ def format_result(trace: str, res, config_name: str) -> str:
 @click.command("sim")
 @click.argument("trace", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Core configuration TOML (keys that differ from the ChampSim-like default).")
+              help="Core configuration: TOML (keys that differ from the ChampSim-like default) or a "
+                   "ChampSim champsim_config.json (*.json).")
 @click.option("--warmup", type=int, default=0, show_default=True,
               help="Records used for functional warming of caches and predictors.")
 @click.option("--instructions", type=int, default=None,
