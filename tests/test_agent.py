@@ -116,6 +116,14 @@ def test_tiny_training_run_end_to_end(tmp_path):
     r2 = CliRunner().invoke(cli, args)
     assert r2.exit_code == 0 and "resuming" in r2.output
     assert len((work / "train_log.jsonl").read_text().splitlines()) == 3
+    # --init fine-tunes that checkpoint on other designs (a team's own), starting from its weights.
+    r3 = CliRunner().invoke(cli, ["train", "--designs", "prio_enc64", "--iterations", "1", "--sims", "4", "--steps", "2",
+                                  "--workdir", str(tmp_path / "ft"), "--init", str(work / "agent.pt")])
+    assert r3.exit_code == 0 and "fine-tuning" in r3.output, r3.output
+    assert [d["name"] for d in load_checkpoint(tmp_path / "ft" / "agent.pt").meta["training_designs"]] == ["prio_enc64"]
+    r4 = CliRunner().invoke(cli, ["train", "--designs", "prio_enc64", "--workdir", str(tmp_path / "ft2"),
+                                  "--actions", "extended", "--init", str(work / "agent.pt")])
+    assert r4.exit_code == 2 and "action set" in r4.output
     # The strategy refuses a search with another action set than the checkpoint's, naming the difference.
     from synth.agent.runs import run_strategy
     from synth.search.abcrl import AbcRL
