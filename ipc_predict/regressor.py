@@ -13,8 +13,10 @@ log(y / X[:, j]) — for IPC, the log of the ratio of the full-run IPC to the sl
 multiplies back; which of the two generalises better is measured by bench/ipc.py.
 
 Calibration. `fit(X, y, groups=g)` with at least 3 groups first fits on all folds but one of a
-group k-fold split (`calibration_folds`, default 4; 0 or 1: no calibration), in turn, and scales the interval half-widths by the factor that makes `coverage` (default 0.8) of the held-out
-truths fall inside (`interval_scale_`); a group is one workload, so the factor is measured on programs
+group k-fold split (`calibration_folds`, default 4; 0 or 1: no calibration), in turn, and sets each interval half-width to `interval_scale_` × (quantile half-width + `interval_floor_`),
+the floor being the median held-out residual (quantile models fitted on few rows can collapse onto
+the median) and the scale the factor that puts `coverage` (default 0.8) of the held-out truths
+inside; a group is one workload, so the factor is measured on programs
 the model did not see. Without groups the factor is 1.
 
 Out of range. `out_of_range(X, columns)` tells which rows have a value outside the training range
@@ -118,10 +120,11 @@ class IPCRegressor(RegressorMixin, BaseEstimator):
         y = y.astype(np.float64)
         if self.base_feature is not None and not 0 <= self.base_feature < X.shape[1]:
             raise ValueError(f"base_feature {self.base_feature} outside 0..{X.shape[1] - 1}")
-        self.interval_scale_ = 1.0
+        self.interval_scale_, self.interval_floor_ = 1.0, 0.0
         self.calibration_coverage_ = float("nan")
         if groups is not None and self.calibration_folds >= 2 and len(np.unique(groups)) >= 3:
-            self.interval_scale_, self.calibration_coverage_ = self._calibrate(X, y, np.asarray(groups))
+            self.interval_scale_, self.interval_floor_, self.calibration_coverage_ = self._calibrate(
+                X, y, np.asarray(groups))
         self.models_ = self._fit_models(X, self._to_target(X, y))
         self.n_iter_ = int(self.models_[0].n_iter_) if self.model == "gbt" else int(self.epochs)
         finite = np.where(np.isfinite(X), X, np.nan)
@@ -143,11 +146,14 @@ class IPCRegressor(RegressorMixin, BaseEstimator):
             mid, lo, hi = self._raw(models, X[te])
             t = self._to_target(X[te], y[te])
             half = np.where(t >= mid, hi - mid, mid - lo)
-            need.append(np.abs(t - mid) / np.maximum(half, 1e-6))
-        need = np.concatenate(need)
-        scale = float(np.quantile(need, self.coverage))
-        uncal = float((need <= 1.0).mean())
-        return max(scale, 1e-3), uncal
+            need.append(np.column_stack([np.abs(t - mid), half]))
+        res, half = np.concatenate(need).T
+        uncal = float((res <= half).mean())
+        # quantile models fitted on few rows can collapse to the median (half-width ~0): add a floor of
+        # the median held-out residual, then scale so that `coverage` of the held-out truths are inside
+        floor = float(np.median(res))
+        scale = float(np.quantile(res / np.maximum(half + floor, 1e-9), self.coverage))
+        return max(scale, 1e-3), floor, uncal
 
     def predict(self, X):
         return self.predict_interval(X)[0]
@@ -161,7 +167,8 @@ class IPCRegressor(RegressorMixin, BaseEstimator):
         s = np.full(X.shape[0], self.interval_scale_)
         if widen is not None:
             s = s * np.where(np.asarray(widen, dtype=bool), 2.0, 1.0)
-        lo, hi = mid - s * (mid - lo), mid + s * (hi - mid)
+        f = self.interval_floor_
+        lo, hi = mid - s * (mid - lo + f), mid + s * (hi - mid + f)
         return self._from_target(X, mid), self._from_target(X, lo), self._from_target(X, hi)
 
     def out_of_range(self, X, columns=None, slack: float = 1e-9) -> np.ndarray:
