@@ -13,7 +13,7 @@ checked with ``cec`` against the input:
   calls, is defined in the session as abc.rc defines it: the wheel's ABC ships no abc.rc)
 - the best of these per design (the time column is then the sum of the flows' times)
 
-and ``edaflow synth`` with default settings and ``--time T`` (its own equivalence checks pass or it
+and ``edaflow synth`` with the CLI's default settings (``CLI_DEFAULTS``; ``--jobs`` = cores) and ``--time T`` (its own equivalence checks pass or it
 fails). Writes the `portfolio` (or --section) table of docs/benchmarks.md.
 
     python bench/portfolio.py [--time 10] [--designs a,b]            # our test split
@@ -42,6 +42,7 @@ from synth.flow import SynthOptions, synthesize  # noqa: E402
 from synth.frontend import load_design  # noqa: E402
 from synth.qor import MappedStats  # noqa: E402
 from synth.recipes import STANDARD_SCRIPTS  # noqa: E402
+from synth.search import CLI_DEFAULTS  # noqa: E402
 
 RESYN2 = "; ".join(STANDARD_SCRIPTS["resyn2"])
 C2RS = "; ".join(STANDARD_SCRIPTS["compress2rs"])
@@ -123,6 +124,8 @@ def main() -> int:
             cells["best ABC flow"] = (ok[best_name][0], sum(v[1] for v in cells.values()), f"equivalent ({best_name})")
             t0 = time.perf_counter()
             rep = synthesize(SynthOptions(files=files, budget=None, time_limit=args.time, seed=args.seed,
+                                          strategy=CLI_DEFAULTS["strategy"], action_set=CLI_DEFAULTS["actions"],
+                                          mapping=CLI_DEFAULTS["mapping"], jobs=None,
                                           library=library, outdir=str(wd / "edaflow"), use_cache=False,
                                           **kwargs)).report
             cells["edaflow"] = (rep["improvement_pct"]["adp"], time.perf_counter() - t0,

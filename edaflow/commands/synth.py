@@ -10,7 +10,7 @@ import click
 from edaflow.errors import InputError
 from synth.qor import OBJECTIVES
 from synth.recipes import ACTION_SETS
-from synth.search import strategy_names
+from synth.search import CLASSIC_STRATEGIES, CLI_DEFAULTS, strategy_names
 
 
 def _kv(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -114,23 +114,24 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
 @click.option("--yosys-abc", is_flag=True,
               help="Let Yosys run its own ABC pass before the search (helps flat random-control netlists, "
                    "destroys fast-adder architectures).")
-@click.option("--strategy", default="mcts", show_default=True, type=click.Choice(strategy_names()),
+@click.option("--strategy", default=CLI_DEFAULTS["strategy"], show_default=True, type=click.Choice(strategy_names()),
               help="Search strategy.")
 @click.option("--budget", default=None, type=int,
               help="Recipe evaluations (real ABC runs) [default: 100, or no limit with --time].")
 @click.option("--time", "time_limit", type=float,
               help="Wall-clock seconds for the whole search (an alternative to --budget; with both, whichever ends first).")
 @click.option("--jobs", type=int, help="ABC sessions evaluating at once [default: the number of cores].")
-@click.option("--mapping", default="map", show_default=True,
-              help="Technology mapping: map, search (let the search choose among map, dch; map, dch -f; map, "
-                   "map -a, amap, &nf, &dch; &nf) or a comma-separated list of those.")
+@click.option("--mapping", default=CLI_DEFAULTS["mapping"], show_default=True,
+              help="Technology mapping: map, search (the search chooses among map, dch; map, dch -f; map, &nf, "
+                   "&dch; &nf, and map -a, amap for --objective area) or a comma-separated list of those.")
 @click.option("--recipe", "recipe_file", type=click.Path(dir_okay=False),
               help="Evaluate the recipes in this file (one a line, steps separated by ';') instead of searching.")
 @click.option("--recipe-length", default=10, show_default=True, type=int, help="Steps per recipe.")
 @click.option("--objective", default="adp", show_default=True, type=click.Choice(OBJECTIVES),
               help="What to minimise: area x delay, area, delay, AND nodes, or LUT-6 count.")
-@click.option("--actions", "action_set", default="abc-rl", show_default=True,
-              help=f"Action set ({', '.join(ACTION_SETS)}) or a comma-separated list of actions from synth/actions.py.")
+@click.option("--actions", "action_set",
+              help=f"Action set ({', '.join(ACTION_SETS)}) or a comma-separated list of actions from synth/actions.py "
+                   f"[default: {CLI_DEFAULTS['actions']}; abc-rl for a learned strategy such as abcrl].")
 @click.option("--liberty", multiple=True, type=click.Path(dir_okay=False),
               help="Liberty cell library (.lib or .lib.gz; repeatable: the files are merged into one library). "
                    "QoR after ABC's buffering and sizing.")
@@ -169,7 +170,8 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
         yosys_abc=yosys_abc,
         strategy=strategy, budget=budget if budget is not None else (None if time_limit else 100),
         time_limit=time_limit, jobs=jobs, mapping=mapping, recipe_file=recipe_file,
-        recipe_length=recipe_length, objective=objective, action_set=action_set,
+        recipe_length=recipe_length, objective=objective,
+        action_set=action_set or (CLI_DEFAULTS["actions"] if strategy in CLASSIC_STRATEGIES else "abc-rl"),
         library=library, seed=seed, outdir=outdir, use_cache=not no_cache, cache_path=cache_path,
         abc_path=abc_path, abc_timeout=timeout,
         library_files=[str(p) for p in liberty] if len(liberty) > 1 else [],

@@ -8,6 +8,14 @@ from synth.search.classic import MCTS, Greedy, RandomSearch, Resyn2, SimulatedAn
 
 _REGISTRY: dict[str, type[SearchStrategy]] = {}
 
+#: What `edaflow synth design.v` does with no flags: the best configuration at budget 100 on the test
+#: split of designs/ (docs/synth.md "The default", tables in docs/benchmarks.md). The library API's
+#: SynthOptions keeps mcts/abc-rl/map so that `edaflow regress` histories stay comparable.
+CLI_DEFAULTS = {"strategy": "mcts", "actions": "strong", "mapping": "search"}
+#: The classic strategies take any action set; others (a learned agent) default to abc-rl, the set
+#: their checkpoints are trained on.
+CLASSIC_STRATEGIES = ("resyn2", "random", "greedy", "sa", "mcts")
+
 
 def register_strategy(cls: type[SearchStrategy]) -> type[SearchStrategy]:
     """Register a strategy class under ``cls.name`` (usable as a decorator)."""
@@ -39,5 +47,5 @@ def get_strategy(name: str, **options) -> SearchStrategy:
 
 
 __all__ = [
-    "BudgetExhausted", "SearchContext", "SearchStrategy", "get_strategy", "register_strategy", "strategy_names",
+    "CLASSIC_STRATEGIES", "CLI_DEFAULTS", "BudgetExhausted", "SearchContext", "SearchStrategy", "get_strategy", "register_strategy", "strategy_names",
 ]
