@@ -100,6 +100,9 @@ class BranchPredictorConfig:
     btb_entries: int = _f("branch target buffer entries", pow2=True, max=1 << 24)
     btb_ways: int = _f("BTB associativity (LRU; indexed and tagged by ip >> 2 as in ChampSim)", pow2=True,
                        max=1024)
+    btb_types: bool = _f("BTB entries remember the branch type; a conditional branch that finds an "
+                         "entry of another type (a jump within the same 4 bytes) is predicted taken "
+                         "(ChampSim basic_btb)", min=None)
     indirect_entries: int = _f("indirect-target table indexed by (ip >> 2) XOR conditional history "
                                "(ChampSim basic_btb); 1: predict the BTB's last target", pow2=True,
                                max=1 << 24)

@@ -37,7 +37,8 @@ from numba import njit
  P_TLB_ON, P_TLB_LAT0, P_TLB_LAT1, P_TLB_LAT2, P_TLB_SMASK0, P_TLB_SMASK1, P_TLB_SMASK2,
  P_TLB_WAYS0, P_TLB_WAYS1, P_TLB_WAYS2, P_TLB_BASE0, P_TLB_BASE1, P_TLB_BASE2, P_TLB_N,
  P_WALK_LAT, P_FAULT, P_VM_HASH, P_VM_HMASK,
- P_BTB_WAYS, P_BTB_SMASK, P_OFF_BTBL, P_IND_MASK, P_IND_HMASK, P_OFF_IND, P_BIM_PRIME, N_PARAMS) = range(90)
+ P_BTB_WAYS, P_BTB_SMASK, P_OFF_BTBL, P_IND_MASK, P_IND_HMASK, P_OFF_IND, P_BIM_PRIME,
+ P_OFF_BTBTY, P_BTB_TYPED, N_PARAMS) = range(92)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
 C_TAG, C_LRU, C_FILL, C_PF, C_DIRTY = 0, 1, 2, 3, 4
@@ -53,7 +54,8 @@ L1I, L1D, L2, LLC, DRAM = 0, 1, 2, 3, 4
  Z_FULL_LO, Z_FULL_HI,
  Z_PB_KIND, Z_PB_TGT, Z_PB_IP, Z_PB_C, Z_PB_D, Z_PB_MISSED,
  Z_MSHR_N, _Z1, _Z2, _Z3, Z_REG_MAPPED, Z_PRF_Q, Z_REN_PREV,
- Z_LAST_VP0, Z_LAST_RDY0, Z_LAST_VP1, Z_LAST_RDY1, Z_PTE_NEXT, Z_VM_USED, N_Z) = range(40)
+ Z_LAST_VP0, Z_LAST_RDY0, Z_LAST_VP1, Z_LAST_RDY1, Z_PTE_NEXT, Z_VM_USED,
+ Z_PB_BTYPE, N_Z) = range(41)  # (_Z1.._Z3: the MSHR counts of levels 1-3, after Z_MSHR_N)
 
 # ----- statistics S (cumulative counters) ---------------------------------------------------------
 (S_INSTR, S_LOADS, S_STORES, S_BRANCHES, S_MISPRED, S_BTB_MISS, S_FWD, S_LOAD_LAT,
@@ -82,6 +84,8 @@ STALL_NAMES = ("base", "frontend", "icache", "branch_mispredict", "btb_miss",
  BR_RETURN, BR_OTHER) = range(8)
 # Pending target checks (resolved when the next record's ip is known).
 PB_NONE, PB_DIRECT, PB_INDIRECT, PB_RETURN = 0, 1, 2, 3
+# BTB entry types (ChampSim basic_btb branch_info): an entry that is not CONDITIONAL predicts taken.
+BT_ALWAYS, BT_COND, BT_INDIRECT, BT_RETURN = 0, 1, 2, 3
 
 REG_SP, REG_FLAGS, REG_IP = 6, 25, 26
 REG_MAPPED = 256  # reg_ready[REG_MAPPED + r] != 0: architectural register r holds a physical register
@@ -631,7 +635,6 @@ def _btb_find(ip, P, Z, BPS):
         if BPS[lru + j] < best:
             best = BPS[lru + j]
             victim = j
-    BPS[lru + victim] = clock
     return -victim - 1
 
 
@@ -659,7 +662,9 @@ def _check_target(actual, timing, P, Z, S, BPS):
         if slot < 0:
             slot = -slot - 1
             BPS[P[P_OFF_BTBG] + slot] = bip >> 2
+            BPS[P[P_OFF_BTBL] + slot] = Z[Z_CLOCK]
         BPS[P[P_OFF_BTBT] + slot] = actual
+        BPS[P[P_OFF_BTBTY] + slot] = Z[Z_PB_BTYPE]
         if kind == PB_INDIRECT and P[P_IND_MASK] > 0:
             BPS[P[P_OFF_IND] + _ind_index(bip, P, Z)] = actual
     if ok or not timing or Z[Z_PB_MISSED] != 0:
@@ -686,6 +691,16 @@ def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, BPS):
     missed = 0
     if btype == BR_CONDITIONAL:
         pred = _predict_update(ip, taken, P, Z, BPS)
+        if P[P_BTB_TYPED] != 0:
+            # ChampSim: a BTB entry of another type (e.g. a jump within the same 4 bytes) makes the
+            # branch predicted taken; a not-taken conditional marks its entry CONDITIONAL.
+            slot = _btb_find(ip, P, Z, BPS)
+            if slot >= 0:
+                ty = P[P_OFF_BTBTY] + slot
+                if BPS[ty] != BT_COND:
+                    pred = True
+                if not taken:
+                    BPS[ty] = BT_COND
         if pred != taken:
             missed = 1
             if timing:
@@ -711,10 +726,12 @@ def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, BPS):
         tgt = BPS[P[P_OFF_BTBT] + slot] if slot >= 0 else -1
         if btype == BR_INDIRECT or btype == BR_INDIRECT_CALL:
             Z[Z_PB_KIND] = PB_INDIRECT
+            Z[Z_PB_BTYPE] = BT_INDIRECT
             if slot >= 0 and P[P_IND_MASK] > 0:
                 tgt = BPS[P[P_OFF_IND] + _ind_index(ip, P, Z)]
         else:
             Z[Z_PB_KIND] = PB_DIRECT
+            Z[Z_PB_BTYPE] = BT_COND if btype == BR_CONDITIONAL else BT_ALWAYS
         Z[Z_PB_TGT] = tgt
     Z[Z_PB_IP] = ip
     Z[Z_PB_C] = comp

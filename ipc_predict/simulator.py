@@ -46,13 +46,14 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "7"
+SIMULATOR_VERSION = "8"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
 # 5: ChampSim's BTB (8-way, ip >> 2), indirect-target predictor with history, bimodal ip % prime
 # 6: TLB lookups overlap the L1 latency (the tag check waits for the later of the two)
 # 7: page-map seed 1 by default (ChampSim's randomization = 1)
+# 8: BTB entry types: a conditional hitting a non-conditional entry is predicted taken
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
@@ -158,6 +159,7 @@ class Simulator:
         P[K.P_PC_BITS] = max(1, int(math.log2(bp.perceptron_entries)))
         P[K.P_BTB_MASK] = bp.btb_entries - 1
         P[K.P_BTB_WAYS] = bp.btb_ways
+        P[K.P_BTB_TYPED] = int(bp.btb_types)
         P[K.P_BTB_SMASK] = bp.btb_entries // bp.btb_ways - 1
         P[K.P_IND_MASK] = bp.indirect_entries - 1 if bp.indirect_entries > 1 else 0
         P[K.P_IND_HMASK] = (1 << bp.indirect_history) - 1
@@ -261,6 +263,7 @@ class Simulator:
             (K.P_OFF_BTBG, bp.btb_entries, -1),
             (K.P_OFF_BTBT, bp.btb_entries, 0),
             (K.P_OFF_BTBL, bp.btb_entries, 0),
+            (K.P_OFF_BTBTY, bp.btb_entries, 0),
             (K.P_OFF_IND, max(1, bp.indirect_entries), 0),
             (K.P_OFF_RAS, bp.ras_entries, 0),
         ]

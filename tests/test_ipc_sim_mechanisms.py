@@ -284,3 +284,23 @@ def test_indirect_targets_are_predicted_from_branch_history():
     n = 3000 - 100
     assert hist.events["branch_mispredicts"] == pytest.approx(0.5 * n, rel=0.1)
     assert last.events["branch_mispredicts"] == pytest.approx(1.0 * n, rel=0.1)
+
+
+def test_a_jump_sharing_a_conditionals_btb_entry_makes_it_predicted_taken():
+    n = 2000
+    r = np.zeros(3 * n, dtype=TRACE_DTYPE)
+    c, j, t = r[0::3], r[1::3], r[2::3]
+    c["ip"] = 0x1000  # a never-taken conditional ...
+    c["is_branch"] = 1
+    c["source_registers"][:, :2] = (IP, FLAGS)
+    c["destination_registers"][:, 0] = IP
+    j["ip"] = 0x1002  # ... and a jump 2 bytes later: the same ip >> 2, so the same BTB entry
+    j["is_branch"] = 1
+    j["branch_taken"] = 1
+    j["destination_registers"][:, 0] = IP
+    t["ip"] = 0x4000
+    typed = simulate(r, DEFAULT, warmup=300)
+    plain = simulate(r, DEFAULT.replace({"branch_predictor.btb_types": False}), warmup=300)
+    # The jump leaves an always-taken entry, so the conditional is predicted taken every time.
+    assert typed.events["branch_mispredicts"] == pytest.approx(n - 100, abs=2)
+    assert plain.events["branch_mispredicts"] == 0
