@@ -126,8 +126,9 @@ def test_time_limit_is_honoured_within_10_percent(jobs, abc_path, small_aig, tmp
 
 
 def test_bad_time_jobs_actions_are_one_line_errors(tmp_path):
-    import subprocess
-    import sys
+    from click.testing import CliRunner
+
+    from edaflow.cli import cli
 
     design = Path(__file__).parent / "data" / "small_alu.v"
     bad = tmp_path / "r.txt"
@@ -135,8 +136,10 @@ def test_bad_time_jobs_actions_are_one_line_errors(tmp_path):
     for args, msg in ((["--time", "0"], "--time must be a positive"), (["--time", "-2"], "--time must be a positive"),
                       (["--jobs", "0"], "--jobs must be a positive"),
                       (["--actions", "rewrite,frob"], "unknown action 'frob'; valid actions: refactor"),
+                      (["--mapping", "frob"], "unknown mapping 'frob'; valid mappings: search, map"),
                       (["--recipe", str(bad)], f"{bad}:2: unknown action 'frob'; valid actions: refactor")):
-        r = subprocess.run([sys.executable, "-m", "edaflow.cli", "synth", str(design), "-o", str(tmp_path / "o"), *args],
-                           capture_output=True, text=True, timeout=120)
-        assert r.returncode == 2, r.stderr
-        assert msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        r = CliRunner().invoke(cli, ["synth", str(design), "-o", str(tmp_path / "o"), *args])
+        assert r.exit_code == 2, r.output
+        lines = r.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("edaflow: error: ") and msg in lines[0], r.output
+    assert not (tmp_path / "o").exists()  # rejected before any work
