@@ -79,7 +79,9 @@ def main(request_path: str) -> int:
     run("techmap")
     run("setundef -undriven -zero")
     run("aigmap")
-    run("opt_clean")
+    # -purge: one name per net, so a register seen under several names (an alias wire, a submodule
+    # port) gets one AIGER symbol instead of all its aliases pasted into one line.
+    run("opt_clean -purge")
     run(f"write_aiger -zinit -symbols {_q(req['output'])}")
     mod = design.top_module()
     print("EDAFLOW-RESULT " + json.dumps({"top": mod.name.str().lstrip("\\")}), flush=True)
