@@ -185,3 +185,21 @@ def test_two_liberty_files_at_once(tmp_path, abc_path):
 def test_liberty_files_that_define_a_cell_twice_are_bad_input(tmp_path):
     r = edaflow("synth", DATA / "small_alu.v", "--liberty", DATA / "tiny.lib", "--liberty", DATA / "tiny.lib")
     assert r.returncode == 2 and "also defined in tiny.lib" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+FEMTO = Path("/tmp/public/rtl/femtorv32_quark/femtorv32_quark.v")  # third-party RV32I core (not in the repo)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("files,top", [
+    ([REPO / "designs" / "mac_pipe16.v"], "mac_pipe16"),
+    ([REPO / "designs" / "regfile16x32.v"], "regfile16x32"),
+    ([FEMTO], "FemtoRV32"),
+])
+def test_big_sequential_designs_proven_by_cut_points(tmp_path, abc_path, files, top):
+    if not files[0].exists():
+        pytest.skip(f"{files[0]} not present")
+    out, rep, text = run_synth(tmp_path, files, top)
+    wf = rep["equivalence_detail"]["written_file"]
+    assert wf["method"].startswith("registers as cut points") and "registers matched" in wf["detail"]
+    assert yosys_ports([out / f"{top}.mapped.v", out / "cells.v"], top) == yosys_ports(files, top)
