@@ -771,7 +771,7 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS, VM):
                 if ln == last:
                     continue
                 last = ln
-            if tlb != 0:
+            if tlb != 0 and Z[Z_LAST_VP0] != (a >> 12) + 1:
                 _translate(TLB_D, a >> 12, 0, False, P, LV, Z, S, C, MEM, VM)
             # Inline L1D hit (see the module docstring); anything else takes the full path.
             row = d_base + (ln & d_mask) * d_ways
@@ -854,6 +854,10 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
     SPFOLD = P[P_SPFOLD]
     IPDEP = P[P_IPDEP]
     TLB = P[P_TLB_ON]
+    DTLB_LAT = P[P_TLB_LAT0]
+    d_base = LV[L1D, LV_BASE]
+    d_mask = LV[L1D, LV_SMASK]
+    d_ways = LV[L1D, LV_WAYS]
 
     g = Z[Z_G]
     f_prev = Z[Z_F_PREV]
@@ -1090,8 +1094,16 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                     else:
                         last = ln
                         if TLB != 0:
-                            # translation beside the L1D latency, as for the L1I
-                            tr = _translate(TLB_D, a >> 12, a0, True, P, LV, Z, S, C, MEM, VM) - L1D_LAT
+                            # translation beside the L1D latency, as for the L1I (the same page as
+                            # the last data access is handled inline: a helper call costs more)
+                            vp = a >> 12
+                            if Z[Z_LAST_VP0] == vp + 1:
+                                tr = a0 + DTLB_LAT
+                                if Z[Z_LAST_RDY0] > tr:
+                                    tr = Z[Z_LAST_RDY0]
+                            else:
+                                tr = _translate(TLB_D, vp, a0, True, P, LV, Z, S, C, MEM, VM)
+                            tr -= L1D_LAT
                             if tr < a0:
                                 tr = a0
                         r = _l1d_load(ln, tr, P, LV, Z, S, C, MEM)
@@ -1115,11 +1127,23 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                     ln = phys_line(a >> 6, P)
                     tr = issue + LAT_ST
                     if TLB != 0:
-                        t = _translate(TLB_D, a >> 12, tr, True, P, LV, Z, S, C, MEM, VM) - L1D_LAT
+                        vp = a >> 12
+                        if Z[Z_LAST_VP0] == vp + 1:
+                            t = tr + DTLB_LAT
+                            if Z[Z_LAST_RDY0] > t:
+                                t = Z[Z_LAST_RDY0]
+                        else:
+                            t = _translate(TLB_D, vp, tr, True, P, LV, Z, S, C, MEM, VM)
+                        t -= L1D_LAT
                         if t > tr:
                             tr = t
                     r = _l1d_load(ln, tr, P, LV, Z, S, C, MEM)
-                    _mark_dirty(ln, LV, C)
+                    # the store dirties its line (present after the RFO; inline, see above)
+                    row = d_base + (ln & d_mask) * d_ways
+                    for w in range(d_ways):
+                        if C[C_TAG, row + w] == ln + 1:
+                            C[C_DIRTY, row + w] = 1
+                            break
                     if r > st_done:
                         st_done = r
 
