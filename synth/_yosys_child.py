@@ -106,7 +106,16 @@ def _session():
 
 
 def _read_gold(run, req: dict) -> str:
-    """The RTL through the same front end as for the AIG (synth -flatten [-noabc]), saved as ``gold``."""
+    """The RTL through the same front end as for the AIG (synth -flatten [-noabc]), saved as ``gold``;
+    or, for a netlist input, its AIG (``req['gold_aig']``, clock input named ``clock`` as in ABC's
+    ``write_verilog``)."""
+    if req.get("gold_aig"):
+        top = req["top"]
+        run(f"read_aiger -clk_name clock -module_name {_q(top)} {_q(req['gold_aig'])}")
+        run(f"hierarchy -top {_q(top)}")
+        run("opt_clean")
+        run("design -save gold")
+        return top
     flags = " ".join([f"-D{_q(d)}" for d in req["defines"]] + [f"-I{_q(i)}" for i in req["include_dirs"]])
     for f in req["files"]:
         run(f"read_verilog -sv {flags} {_q(f)}")
@@ -334,8 +343,8 @@ def prove_gold_gate(ys, design, run, proof_dir: str, force_sequential: bool = Fa
         return {"method": "ports", "ok": False, "problems": [f"port lists differ: {', '.join(missing[:5]) or 'widths'}"]}
     # Both sides alike: processes to cells, single-bit cells, never-active set/reset removed, clock
     # enables and synchronous resets as logic in front of the flop (asynchronous ones stay).
-    # (gold comes out of synth fine-grained already; only the re-read file has processes.)
-    for cmd in ("proc -noopt gate", "techmap gate", "opt_dff -nodffe -nosdff", "dffunmap", "opt_clean"):
+    # (only the re-read file has processes; gold is fine-grained after synth, coarse after read_aiger.)
+    for cmd in ("proc -noopt gate", "techmap", "opt_dff -nodffe -nosdff", "dffunmap", "opt_clean"):
         run(cmd)
     import time
 

@@ -316,7 +316,7 @@ def synthesize(
             _rename_module(mapped_v, design.top)
             phases["write"] = time.perf_counter() - t_phase
             t_phase = time.perf_counter()
-            meq = prove_abc_netlist(session, design, mapped_v)
+            meq = prove_abc_netlist(session, design, mapped_v, library, opts.proof_time_limit)
             phases["equivalence"] += time.perf_counter() - t_phase
             if meq.verdict is not Verdict.EQUIVALENT:
                 raise EquivalenceFailure(
@@ -369,7 +369,8 @@ def synthesize(
             "equivalence_detail": {
                 "optimized_aig": eq.to_dict(),
                 "written_file": written.equivalence_dict() if written else {
-                    "verdict": meq.verdict.value, "method": meq.method, "file": mapped_v.name},
+                    "verdict": meq.verdict.value, "method": meq.method, "file": mapped_v.name,
+                    "detail": meq.raw.strip().splitlines()[-1][:300] if meq.raw.strip() else ""},
             },
             "written_netlist": {
                 "file": mapped_v.name,
@@ -411,8 +412,8 @@ def synthesize(
                 "yosys_log": "yosys.log" if design.yosys_log else None,
                 "abc_log": "abc_commands.log",
                 "abc_transcript": "abc_transcript.log",
-                "netlist_log": "netlist_yosys.log" if written else None,
-                "cell_models": "cells.v" if written and (staging / "cells.v").exists() else None,
+                "netlist_log": "netlist_yosys.log" if (staging / "netlist_yosys.log").exists() else None,
+                "cell_models": "cells.v" if (staging / "cells.v").exists() else None,
             },
         }
         report.update(getattr(strategy, "report_extra", None) or {})  # abcrl: alpha, neighbours, warm starts
@@ -426,10 +427,10 @@ def synthesize(
         names = [f"{design.top}.aig", opt_aig.name, mapped_v.name, "abc_commands.log", "abc_transcript.log"]
         if design.yosys_log:
             names.append("yosys.log")
-        if written:
+        if (staging / "netlist_yosys.log").exists():
             names.append("netlist_yosys.log")
-            if (staging / "cells.v").exists():
-                names.append("cells.v")
+        if (staging / "cells.v").exists():
+            names.append("cells.v")
         session.close()
         _publish_transcript(staging / "abc_transcript.log", staging, outdir)
         for name in previous:  # what an earlier edaflow run wrote here and this one does not replace

@@ -202,12 +202,15 @@ def prove_netlist_file(
     include_dirs: Sequence[str] = (), defines: Sequence[str] | Mapping[str, str] = (),
     params: Mapping[str, str] | None = None, yosys_abc: bool = False, proof_time_limit: float = 600.0,
     abc_path: str | None = None, force_sequential: bool = False, log_path: Path | None = None,
+    gold_aig: Path | None = None,
 ) -> tuple[Verdict, str, str, dict]:
     """Prove an existing netlist file (cells of ``library``) against the RTL ``files``, the same way as
     :func:`write_mapped_netlist` proves what it writes. Returns (verdict, method, detail, seconds)."""
     req = _request("prove", files, top, library, workdir, include_dirs=include_dirs, defines=defines, params=params,
                    yosys_abc=yosys_abc, force_sequential=force_sequential)
     req["gate"] = str(Path(netlist).resolve())
+    if gold_aig is not None:  # a netlist input: the gold side is its AIG
+        req["gold_aig"] = str(Path(gold_aig).resolve())
     result, log, error = _run_child(req, top, 300.0 + proof_time_limit, log_path, "prove the netlist of")
     if error:
         return Verdict.UNDECIDED, "yosys (failed)", error, {}
@@ -216,23 +219,26 @@ def prove_netlist_file(
     return verdict, method, detail, seconds
 
 
-def prove_abc_netlist(session, design, mapped_v: Path):
-    """The netlist ABC wrote for a netlist input (.aig/.blif/.bench), proven against the input AIG.
+def prove_abc_netlist(session, design, mapped_v: Path, library=None, proof_time_limit: float = 600.0):
+    """The netlist ABC wrote for a netlist input (.aig/.blif/.bench), proven from the file against the
+    input AIG. Combinational designs: the file is read back (``read -m``, the library's gates) and
+    compared with ``cec``. Sequential ones: ABC's ``write_verilog`` adds a ``clock`` input, so the
+    file and the input AIG (read with that clock) go through the same cut-point proof as a Verilog
+    input's netlist (:func:`prove_netlist_file` with ``gold_aig``)."""
+    from synth.equivalence import EquivalenceResult, check_equivalence
 
-    Combinational designs: the file itself is read back (``read -m``, the library's gates) and compared
-    with ``cec``. Sequential ones: ABC's ``write_verilog`` adds a ``clock`` input the input AIG does not
-    have, so ``cec`` (registers as cut points, matched by name) compares the input with ABC's mapped
-    network in memory, the one the file was written from; the method says so.
-    """
-    from synth.equivalence import check_equivalence
-
+    if design.sequential and library is not None:
+        verdict, method, detail, _s = prove_netlist_file(
+            [], design.top, mapped_v, library, Path(mapped_v).parent, gold_aig=design.aig_path,
+            abc_path=session.abc_path, proof_time_limit=proof_time_limit,
+            log_path=Path(mapped_v).parent / "netlist_yosys.log")
+        return EquivalenceResult(verdict, method, detail)
     if design.sequential:
         res = check_equivalence(session, str(design.aig_path), None, sequential=True)
-        return type(res)(res.verdict, f"{res.method} of ABC's in-memory mapped network (the file adds a clock "
-                                      "input, so it is not re-read)", res.raw)
+        return EquivalenceResult(res.verdict, f"{res.method} of ABC's in-memory mapped network", res.raw)
     session.run(f"read -m {mapped_v}")
     res = check_equivalence(session, str(design.aig_path), None, sequential=False)
-    return type(res)(res.verdict, f"{res.method} (file re-read with read -m)", res.raw)
+    return EquivalenceResult(res.verdict, f"{res.method} (file re-read with read -m)", res.raw)
 
 
 def replay_script(top: str, steps: Sequence[str], library, mapping: str = "map") -> str:
