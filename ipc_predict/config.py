@@ -142,6 +142,12 @@ class DramConfig:
     mapping: str = _f("physical line to bank: 'interleaved' (ChampSim: consecutive lines go to consecutive "
                       "channels, then banks; the column bits above them) or 'row' (a row's worth of "
                       "consecutive lines in one bank)", choices=DRAM_MAPPINGS, min=None)
+    tras: int = _f("row active time; ChampSim also idles the data bus this long on each switch between "
+                   "reading and writing", unit="DRAM cycles", max=1000)
+    write_queue: int = _f("write queue entries per channel: write-backs are drained in bursts of 1/8 of "
+                          "it (ChampSim switches to writing at 7/8 full and back at 6/8), each burst "
+                          "costing two bus turnarounds of tRAS; below 8: writes cost only their transfer",
+                          min=0, max=4096)
     write_backs: bool = _f("caches are write-back: a dirty line evicted from a level is written into the "
                            "next one, from the LLC to DRAM (bus slot and bank time)", min=None)
     row_kib: int = _f("row-buffer size per bank", unit="KiB", pow2=True, max=1024)
@@ -372,6 +378,7 @@ def champsim_json_changes(doc: Any, source: str = "<champsim json>") -> dict[str
             ch[f"vmem.{ours}_latency"] = c["latency"]
     m = doc.get("physical_memory", {})
     for k, ours in (("data_rate", "data_rate_mts"), ("tCAS", "tcas"), ("tRCD", "trcd"), ("tRP", "trp"),
+                    ("tRAS", "tras"), ("wq_size", "write_queue"),
                     ("channels", "channels"), ("channel_width", "channel_width_bytes")):
         if k in m:
             ch[f"dram.{ours}"] = m[k]

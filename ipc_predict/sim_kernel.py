@@ -38,7 +38,7 @@ from numba import njit
  P_TLB_WAYS0, P_TLB_WAYS1, P_TLB_WAYS2, P_TLB_BASE0, P_TLB_BASE1, P_TLB_BASE2, P_TLB_N,
  P_WALK_LAT, P_FAULT, P_VM_HASH, P_VM_HMASK,
  P_BTB_WAYS, P_BTB_SMASK, P_OFF_BTBL, P_IND_MASK, P_IND_HMASK, P_OFF_IND, P_BIM_PRIME,
- P_OFF_BTBTY, P_BTB_TYPED, N_PARAMS) = range(92)
+ P_OFF_BTBTY, P_BTB_TYPED, P_OFF_WQ, P_WQ_BATCH, P_TURN_SLOTS, N_PARAMS) = range(95)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
 C_TAG, C_LRU, C_FILL, C_PF, C_DIRTY = 0, 1, 2, 3, 4
@@ -225,6 +225,21 @@ def _dram(line, tt, timing, P, S, MEM, is_write):
         s += 1
     done = (s + 1) * burst
     MEM[bf] = done
+    if is_write and P[P_WQ_BATCH] > 0:
+        # Writes wait in the write queue and are drained in bursts of `batch` (ChampSim: from 7/8 to
+        # 6/8 full); each burst switches the bus to writing and back, tRAS idle each way.
+        wq = P[P_OFF_WQ] + ch
+        MEM[wq] += 1
+        if MEM[wq] >= P[P_WQ_BATCH]:
+            MEM[wq] = 0
+            left = P[P_TURN_SLOTS]
+            s += 1
+            while left > 0:
+                k = base + (s & mask)
+                if MEM[k] != s:
+                    MEM[k] = s
+                    left -= 1
+                s += 1
     return done
 
 

@@ -46,7 +46,7 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "8"
+SIMULATOR_VERSION = "9"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
@@ -54,6 +54,7 @@ SIMULATOR_VERSION = "8"
 # 6: TLB lookups overlap the L1 latency (the tag check waits for the later of the two)
 # 7: page-map seed 1 by default (ChampSim's randomization = 1)
 # 8: BTB entry types: a conditional hitting a non-conditional entry is predicted taken
+# 9: DRAM write queue drained in bursts with a tRAS bus turnaround each way
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
@@ -247,10 +248,13 @@ class Simulator:
         nrows = dram.channels * dram.banks
         P[K.P_OFF_ROW] = mbase
         P[K.P_OFF_BANKFREE] = mbase + nrows
-        P[K.P_OFF_BUS] = mbase + 2 * nrows
-        self._MEM = np.zeros(mbase + 2 * nrows + dram.channels * bus_slots, dtype=np.int64)
+        P[K.P_OFF_WQ] = mbase + 2 * nrows
+        P[K.P_OFF_BUS] = mbase + 2 * nrows + dram.channels
+        P[K.P_WQ_BATCH] = dram.write_queue // 8 if dram.write_queue >= 8 else 0
+        P[K.P_TURN_SLOTS] = -(-2 * math.ceil(dram.tras * self.config.dram_cycle_ratio) // dc["burst"])
+        self._MEM = np.zeros(mbase + 2 * nrows + dram.channels + dram.channels * bus_slots, dtype=np.int64)
         self._MEM[mbase:] = -1
-        self._MEM[mbase + nrows:mbase + 2 * nrows] = 0
+        self._MEM[mbase + nrows:mbase + 2 * nrows + dram.channels] = 0
         # Branch prediction: bimodal and gshare counters (start weakly not-taken), perceptron weights,
         # folded histories and history lengths, the history bit ring, BTB tags and targets, RAS.
         parts = [

@@ -304,3 +304,34 @@ def test_a_jump_sharing_a_conditionals_btb_entry_makes_it_predicted_taken():
     # The jump leaves an always-taken entry, so the conditional is predicted taken every time.
     assert typed.events["branch_mispredicts"] == pytest.approx(n - 100, abs=2)
     assert plain.events["branch_mispredicts"] == 0
+
+
+# ----- DRAM write-backs and the write queue ---------------------------------------------------------------
+
+def _streaming_stores(n: int) -> np.ndarray:
+    """One 8-byte store per line over 64 MiB: every line is fetched (RFO), dirtied and later
+    written back from the LLC to DRAM."""
+    r = np.zeros(n, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000
+    r["destination_memory"][:, 0] = (1 << 32) + 64 * np.arange(n)
+    return r
+
+
+def test_dirty_lines_are_written_back_and_write_bursts_cost_bus_turnarounds():
+    n = 120_000
+    trace = _streaming_stores(n)
+    no_wb = simulate(trace, BASE.replace({"dram.write_backs": False}))
+    wb = simulate(trace, BASE.replace({"dram.write_queue": 0}))
+    wq = simulate(trace, BASE)
+    assert no_wb.events["dram_writes"] == 0
+    # Once the 2 MiB LLC is full of dirty lines, each new line evicts one: about n - 32768 writes.
+    assert wb.events["dram_writes"] == pytest.approx(n - 2 * MB // 64, rel=0.02)
+    assert wb.events["LLC_writebacks"] == wb.events["dram_writes"]
+    # Bandwidth-bound: each write takes one line transfer (burst) of the bus...
+    burst = DEFAULT.dram_cycles()["burst"]
+    assert (wb.cycles - no_wb.cycles) / wb.events["dram_writes"] == pytest.approx(burst, rel=0.15)
+    # ... and each burst of write_queue / 8 writes two turnarounds of tRAS.
+    batch = DEFAULT.dram.write_queue // 8
+    turn = 2 * np.ceil(DEFAULT.dram.tras * DEFAULT.dram_cycle_ratio)
+    per_write = (wq.cycles - wb.cycles) / wq.events["dram_writes"]
+    assert per_write == pytest.approx(turn / batch, rel=0.15)
