@@ -19,6 +19,11 @@ the median) and the scale the factor that puts `coverage` (default 0.8) of the h
 inside; a group is one workload, so the factor is measured on programs
 the model did not see. Without groups the factor is 1.
 
+Shrinkage (ratio target only). The same held-out predictions choose how much of the learned
+correction to keep: the prediction is slice IPC × exp(`shrink_` × correction), `shrink_` from
+`SHRINK_GRID` minimising the held-out mean absolute percentage error. `shrink_` = 0 means the
+correction did not generalise and the slice IPC itself is the answer (with a calibrated interval).
+
 Out of range. `out_of_range(X, columns)` tells which rows have a value outside the training range
 in the given columns; `predict_interval(X, widen=mask)` doubles those rows' half-widths.
 """
@@ -30,6 +35,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 _EPS = 1e-9
+SHRINK_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def _one_thread():
@@ -120,11 +126,11 @@ class IPCRegressor(RegressorMixin, BaseEstimator):
         y = y.astype(np.float64)
         if self.base_feature is not None and not 0 <= self.base_feature < X.shape[1]:
             raise ValueError(f"base_feature {self.base_feature} outside 0..{X.shape[1] - 1}")
-        self.interval_scale_, self.interval_floor_ = 1.0, 0.0
+        self.interval_scale_, self.interval_floor_, self.shrink_ = 1.0, 0.0, 1.0
         self.calibration_coverage_ = float("nan")
         if groups is not None and self.calibration_folds >= 2 and len(np.unique(groups)) >= 3:
-            self.interval_scale_, self.interval_floor_, self.calibration_coverage_ = self._calibrate(
-                X, y, np.asarray(groups))
+            self.interval_scale_, self.interval_floor_, self.calibration_coverage_, self.shrink_ = \
+                self._calibrate(X, y, np.asarray(groups))
         self.models_ = self._fit_models(X, self._to_target(X, y))
         self.n_iter_ = int(self.models_[0].n_iter_) if self.model == "gbt" else int(self.epochs)
         finite = np.where(np.isfinite(X), X, np.nan)
@@ -144,16 +150,23 @@ class IPCRegressor(RegressorMixin, BaseEstimator):
             te[te_idx] = True
             models = self._fit_models(X[~te], self._to_target(X[~te], y[~te]))
             mid, lo, hi = self._raw(models, X[te])
-            t = self._to_target(X[te], y[te])
-            half = np.where(t >= mid, hi - mid, mid - lo)
-            need.append(np.column_stack([np.abs(t - mid), half]))
-        res, half = np.concatenate(need).T
-        uncal = float((res <= half).mean())
+            need.append(np.column_stack([self._to_target(X[te], y[te]), mid, lo, hi]))
+        t, mid, lo, hi = np.concatenate(need).T
+        uncal = float(((t >= lo) & (t <= hi)).mean())
+        shrink = 1.0
+        if self.base_feature is not None:
+            # how much of the learned correction to the slice IPC survives on held-out workloads:
+            # the factor (0 = the slice IPC itself) with the smallest held-out mean |error| / truth
+            ape = [np.mean(np.abs(np.exp(a * mid - t) - 1)) for a in SHRINK_GRID]
+            shrink = float(SHRINK_GRID[int(np.argmin(ape))])
+        c = shrink * mid
+        half = np.where(t >= c, shrink * (hi - mid), shrink * (mid - lo))
+        res = np.abs(t - c)
         # quantile models fitted on few rows can collapse to the median (half-width ~0): add a floor of
         # the median held-out residual, then scale so that `coverage` of the held-out truths are inside
         floor = float(np.median(res))
         scale = float(np.quantile(res / np.maximum(half + floor, 1e-9), self.coverage))
-        return max(scale, 1e-3), floor, uncal
+        return max(scale, 1e-3), floor, uncal, shrink
 
     def predict(self, X):
         return self.predict_interval(X)[0]
@@ -167,8 +180,9 @@ class IPCRegressor(RegressorMixin, BaseEstimator):
         s = np.full(X.shape[0], self.interval_scale_)
         if widen is not None:
             s = s * np.where(np.asarray(widen, dtype=bool), 2.0, 1.0)
-        f = self.interval_floor_
-        lo, hi = mid - s * (mid - lo + f), mid + s * (hi - mid + f)
+        f, a = self.interval_floor_, getattr(self, "shrink_", 1.0)
+        lo, hi = a * mid - s * (a * (mid - lo) + f), a * mid + s * (a * (hi - mid) + f)
+        mid = a * mid
         return self._from_target(X, mid), self._from_target(X, lo), self._from_target(X, hi)
 
     def out_of_range(self, X, columns=None, slack: float = 1e-9) -> np.ndarray:
@@ -331,7 +345,7 @@ def train_bundle(df, *, features: str = "all", target: str = "ratio", model: str
             "train": {"command": command, "data": data_path, "rows": int(len(df)),
                       "workloads": sorted(set(map(str, df["workload"]))),
                       "simulator_versions": sorted(set(map(str, df.get("simulator_version", ["?"])))),
-                      "interval_scale": reg.interval_scale_,
+                      "interval_scale": reg.interval_scale_, "shrink": reg.shrink_,
                       "uncalibrated_coverage": reg.calibration_coverage_, "slices": plan}}
 
 

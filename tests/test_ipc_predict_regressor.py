@@ -29,9 +29,22 @@ def test_ratio_target_and_calibrated_interval():
     cover = np.mean((yt >= lo) & (yt <= hi))
     assert 0.7 <= cover <= 0.97  # calibrated to 80 % on held-out groups
     assert m.interval_scale_ > 0
+    assert m.shrink_ >= 0.75  # the correction is real here: most of it is kept
     # widening doubles the half-widths of the flagged rows only
     _, lo2, hi2 = m.predict_interval(Xt, widen=np.arange(len(Xt)) == 0)
     assert hi2[0] - lo2[0] > hi[0] - lo[0] and np.allclose(hi2[1:], hi[1:])
+
+
+def test_correction_that_does_not_generalise_is_shrunk():
+    # per-group offsets the features cannot explain: any learned correction is noise for a new group
+    rng = np.random.default_rng(3)
+    g = rng.integers(0, 8, 400)
+    a = rng.uniform(0.5, 3.0, 400)
+    code = rng.uniform(0, 1, 8)  # a per-group feature: the trees learn code -> offset as a lookup table
+    X = np.column_stack([a, code[g]])
+    y = a * np.exp(rng.normal(0, 0.15, 8)[g])  # ... which says nothing about a new group's offset
+    m = IPCRegressor(base_feature=0, max_iter=60, learning_rate=0.1).fit(X, y, groups=g)
+    assert m.shrink_ <= 0.5
 
 
 def test_out_of_range():

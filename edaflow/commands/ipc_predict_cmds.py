@@ -169,7 +169,7 @@ def train(data: str, out: str, features: str, target: str, model: str, include_s
         raise InputError(f"cannot write the model: {exc.strerror or exc}", path=out) from None
     t = bundle["train"]
     click.echo(f"trained on {t['rows']} rows of {len(t['workloads'])} workloads ({len(bundle['feature_names'])} "
-               f"features, target {target}); interval scale {t['interval_scale']:.2f} "
+               f"features, target {target}); correction kept x{t['shrink']:.2f}, interval scale {t['interval_scale']:.2f} "
                f"(uncalibrated held-out coverage {t['uncalibrated_coverage']:.0%}); wrote {out}")
 
 
