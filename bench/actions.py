@@ -130,8 +130,8 @@ def jobs_scaling(args) -> str:
                              res.report["improvement_pct"]["adp"]))
                 print(rows[-1], flush=True)
     lines = [
-        f"`edaflow synth designs/{args.design}.v --budget {args.budget} --jobs N --seed 1` (default strategy and "
-        f"actions, result cache off), {res.report['design']['and']} AND nodes; evaluations per second of the "
+        f"`edaflow synth designs/{args.design}.v --budget {args.budget} --jobs N --seed 1 --strategy mcts --actions abc-rl "
+        f"--mapping map` (the library API's defaults, result cache off), {res.report['design']['and']} AND nodes; evaluations per second of the "
         f"search phase. The machine has {os.cpu_count()} cores shared with other engineers' jobs: the load "
         f"average (1 min) before and after each run is shown, and speed-ups measured under load are not what "
         f"an idle machine gives.",
