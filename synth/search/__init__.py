@@ -28,21 +28,26 @@ def register_strategy(cls: type[SearchStrategy]) -> type[SearchStrategy]:
 for _cls in (Resyn2, RandomSearch, Greedy, SimulatedAnnealing, MCTS):
     register_strategy(_cls)
 
-from synth.search.abcrl import AbcRL  # noqa: E402  (the learned agent; needs a checkpoint)
-
-register_strategy(AbcRL)
+#: Strategies imported on first use: the learned agent needs torch, which costs seconds at start-up,
+#: and every `edaflow` command (even `edaflow ipc sim`) imports this package.
+_LAZY = {"abcrl": ("synth.search.abcrl", "AbcRL")}
 
 
 def strategy_names() -> list[str]:
-    return list(_REGISTRY)
+    return list(_REGISTRY) + [n for n in _LAZY if n not in _REGISTRY]
 
 
 def get_strategy(name: str, **options) -> SearchStrategy:
     """Instantiate the strategy called ``name``; an unknown name lists the valid ones."""
+    if name not in _REGISTRY and name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        register_strategy(getattr(importlib.import_module(module), attr))
     try:
         cls = _REGISTRY[name]
     except KeyError:
-        raise InputError(f"unknown strategy {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
+        raise InputError(f"unknown strategy {name!r}; choose one of: {', '.join(strategy_names())}") from None
     return cls(**options)
 
 
