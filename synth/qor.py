@@ -6,6 +6,7 @@ position. Each parsed record keeps the raw line it came from, so a number can be
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import asdict, dataclass
 
@@ -185,19 +186,24 @@ def measure_liberty(session) -> "MappedStats":
 
 
 def liberty_critical_path(abc_path, load_command: str, aig_path, mapping_command: str,
-                          time_limit: float = 30.0) -> "CriticalPath | None":
+                          time_limit: float = 10.0) -> "CriticalPath | None":
     """Critical path (``stime -p``) of ``aig_path`` mapped, buffered and sized, in a throw-away ABC
-    session with a time limit (``stime -p`` can hang); None when ABC does not answer in time."""
+    session with a time limit. ``stime -p`` never returns on some buffered networks (mac_pipe16 with
+    ``dch -f; map``), so then the path is taken before buffering and says so; None if neither answers."""
     from synth.abc_session import AbcError, AbcSession
 
-    try:
-        with AbcSession(abc_path, setup=[load_command], timeout=time_limit) as s:
-            s.run(f"read {aig_path}")
-            for cmd in [*mapping_command.split(";"), *LIBERTY_SIZING]:
-                s.run(cmd.strip())
-            return CriticalPath.parse_stime(s.run("stime -p"))
-    except AbcError:
-        return None
+    for sizing, when in ((LIBERTY_SIZING, "after buffering and sizing"),
+                         (("topo",), "before buffering (stime -p does not return on the buffered network)")):
+        try:
+            with AbcSession(abc_path, setup=[load_command], timeout=time_limit) as s:
+                s.run(f"read {aig_path}")
+                for cmd in [*mapping_command.split(";"), *sizing]:
+                    s.run(cmd.strip())
+                path = CriticalPath.parse_stime(s.run("stime -p"))
+                return dataclasses.replace(path, measured=when) if path else None
+        except AbcError:
+            continue
+    return None
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,7 @@ class CriticalPath:
     gates: int
     max_fanout: int
     max_fanout_net: str | None = None
+    measured: str | None = None  # e.g. "after buffering and sizing" (Liberty)
 
     HIGH_FANOUT = 64  # a net with more loads than this on the critical path dominates a load-free delay model
 
@@ -218,7 +225,7 @@ class CriticalPath:
 
     def to_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "gates": self.gates, "max_fanout": self.max_fanout,
-                "max_fanout_net": self.max_fanout_net, "high_fanout": self.high_fanout,
+                "max_fanout_net": self.max_fanout_net, "high_fanout": self.high_fanout, "measured": self.measured,
                 "high_fanout_threshold": self.HIGH_FANOUT}
 
     @classmethod

@@ -77,6 +77,9 @@ def test_osu018_flops_in_netlist(tmp_path, abc_path):
     out, rep, text = run_synth(tmp_path, [DATA / "seq_async.v"], "seq_async", "--liberty", OSU018)
     assert re.search(r"^\s*DFF\w*\s", text, re.M), "osu018 flip-flop cells expected in the netlist"
     assert "always" not in text
+    cp = rep["critical_path"]  # Liberty: stime -p, after buffering and sizing where ABC answers
+    assert cp and cp["start"] and cp["end"] and cp["measured"] and cp["gates"] > 0
+    assert rep["best"]["delay"] > 0
 
 
 def test_output_folder_under_a_file_is_bad_input(tmp_path):

@@ -81,7 +81,8 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
     cp = report.get("critical_path")
     if cp and cp.get("end"):
         line = (f"  critical path {cp['start']} -> {cp['end']}, {cp['gates']} gates; largest fanout on it "
-                f"{cp['max_fanout']:,} (net {cp['max_fanout_net']})")
+                f"{cp['max_fanout']:,} (net {cp['max_fanout_net']})"
+                + (f"; {cp['measured']}" if cp.get("measured") else ""))
         if cp.get("high_fanout") and report["library"]["kind"] == "genlib":
             line += (f"\n               over {cp['high_fanout_threshold']} loads: the delay is dominated by a high-fanout "
                      "net; the genlib delay model ignores load, so a buffered netlist would be slower")
