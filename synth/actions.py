@@ -8,8 +8,11 @@ exceeds it fails only that evaluation.
 
 Named sets: ``abc-rl`` (ABC-RL's 7 actions in its index order; the paper baseline), ``extended``
 (FlowTune/BOiLS-style additions) and ``strong`` (extended plus ABC's GIA-based ``&dc2``/``&syn2`` and
-``fraig``). ``&deepsyn`` and ``&dch``/``&synch2`` were tried and left out: with the bundled yosys-abc
-``&deepsyn`` needs abc.rc's ``compress2rs`` alias and the choice-network commands abort on ``&put``.
+``fraig``). ``&deepsyn`` and ``&dch``/``&synch2`` were tried and left out as recipe steps: ``&deepsyn``
+runs with abc.rc's ``compress2rs`` alias defined in the session (bench/portfolio.py does so) but takes
+a fixed time whatever the design and trades depth for AND count (ADP worse than resyn2 on most of our
+designs); ``&dch``/``&synch2`` abort on ``&put``. Choices (``dch``, ``&dch``) are used at mapping time
+instead (``MAPPINGS`` in synth/evaluator.py).
 """
 
 from __future__ import annotations
