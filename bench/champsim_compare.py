@@ -263,15 +263,55 @@ def table(rows: list[dict], warmup: int, instructions: int, note: str) -> str:
     return "\n".join(lines) + "\n" + summary + ("\n\n" + note if note else "") + "\n"
 
 
-def write_between(path: Path, text: str) -> None:
+ABLATIONS = {  # mechanism -> the configuration change that switches it off
+    "physical register file (128)": {"core.physical_registers": 8192},
+    "stack-pointer folding": {"core.stack_pointer_folding": False},
+    "IP register dependences": {"core.ip_dependences": False},
+    "page map": {"vmem.page_map": False},
+    "interleaved DRAM mapping (32 banks)": {"dram.mapping": "row", "dram.banks": 8},
+    "write-backs": {"dram.write_backs": False},
+    "write-queue bursts (tRAS turnarounds)": {"dram.write_queue": 0},
+    "TLBs, page walks, minor faults": {"vmem.tlbs": False},
+    "BTB entry types": {"branch_predictor.btb_types": False},
+    "indirect predictor with history": {"branch_predictor.indirect_entries": 1},
+}
+
+
+def ablation(rows: list[dict], traces: list[tuple[str, Path, int]], warmup: int, instructions: int) -> str:
+    """Mean |IPC diff| vs ChampSim with each mechanism switched off (in-process, ChampSim cached)."""
+    from ipc_predict.config import CoreConfig
+    from ipc_predict.simulator import simulate
+
+    cs = {r["name"]: r["champsim"]["ipc"] for r in rows}
+    paths = {n: t for n, t, _ in traces}
+    base = CoreConfig.default()
+    out = ["| switched off | mean abs IPC diff | max abs diff (trace) | largest change of our IPC (trace) |",
+           "|---|---:|---:|---:|"]
+    full = {n: r["ours"]["ipc"] for n, r in ((r["name"], r) for r in rows)}
+    for label, change in [("nothing (all mechanisms on)", {})] + list(ABLATIONS.items()):
+        cfg = base.replace(change)
+        ipc = {n: (simulate(paths[n], cfg, warmup=warmup, instructions=instructions).ipc if change else full[n])
+               for n in cs}
+        d = {n: abs(ipc[n] - cs[n]) / cs[n] for n in cs}
+        worst = max(d, key=d.get)
+        moved = {n: (ipc[n] - full[n]) / full[n] for n in cs}
+        most = max(moved, key=lambda n: abs(moved[n]))
+        out.append(f"| {label} | {100 * sum(d.values()) / len(d):.1f} % | {100 * d[worst]:.1f} % ({worst}) | "
+                   f"{100 * moved[most]:+.1f} % ({most}) |")
+        print(out[-1], flush=True)
+    return "\n".join(out) + "\n"
+
+
+def write_between(path: Path, text: str, begin: str = BEGIN, end: str = END,
+                  heading: str = "## Our simulator vs ChampSim (`bench/champsim_compare.py`)") -> None:
     doc = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{BEGIN}\n{text}{END}"
-    if BEGIN in doc and END in doc:
-        pre, rest = doc.split(BEGIN, 1)
-        _, post = rest.split(END, 1)
+    block = f"{begin}\n{text}{end}"
+    if begin in doc and end in doc:
+        pre, rest = doc.split(begin, 1)
+        _, post = rest.split(end, 1)
         doc = pre + block + post
     else:
-        doc = doc.rstrip("\n") + "\n\n## Our simulator vs ChampSim (`bench/champsim_compare.py`)\n\n" + block + "\n"
+        doc = doc.rstrip("\n") + f"\n\n{heading}\n\n" + block + "\n"
     path.write_text(doc, encoding="utf-8")
 
 
@@ -289,6 +329,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cached-only", action="store_true",
                     help="only the traces whose ChampSim result is already cached (no ChampSim runs)")
     ap.add_argument("--json-out", help="also write all numbers to this JSON file")
+    ap.add_argument("--ablation", action="store_true",
+                    help="also switch each mechanism off in turn (default core, in-process) and write "
+                         "the mean |IPC diff| of each to docs/benchmarks.md (champsim-ablation markers)")
     args = ap.parse_args(argv)
     if args.warmup < 0 or args.instructions <= 0:
         raise SystemExit("--warmup must be >= 0 and --instructions > 0")
@@ -321,6 +364,13 @@ def main(argv: list[str] | None = None) -> None:
         Path(args.json_out).write_text(json.dumps(rows, indent=1))
     if not args.no_write:
         write_between(ROOT / "docs" / "benchmarks.md", text)
+    if args.ablation:
+        ab = ablation(rows, traces, args.warmup, args.instructions)
+        ab += (f"\nSame traces and counts as the table above ({args.warmup:,} + {args.instructions:,}); "
+               "each row switches one mechanism off in the default core (`ABLATIONS` in the script).\n")
+        if not args.no_write:
+            write_between(ROOT / "docs" / "benchmarks.md", ab, "<!-- champsim-ablation:begin -->",
+                          "<!-- champsim-ablation:end -->", "### Each mechanism's effect (`--ablation`)")
 
 
 if __name__ == "__main__":
