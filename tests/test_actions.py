@@ -143,3 +143,22 @@ def test_bad_time_jobs_actions_are_one_line_errors(tmp_path):
         lines = r.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("edaflow: error: ") and msg in lines[0], r.output
     assert not (tmp_path / "o").exists()  # rejected before any work
+
+
+OSU018 = Path("/usr/share/qflow/tech/osu018/osu018_stdcells.lib")
+
+
+@pytest.mark.skipif(not OSU018.exists(), reason="qflow-tech-osu018 not installed")
+def test_every_mapping_works_with_a_liberty_library(abc_path, small_aig, tmp_path):
+    from abc_bin import load_library
+
+    ev = RecipeEvaluator(small_aig, load_library(str(OSU018), "liberty"), abc_path=abc_path, workdir=tmp_path / "p")
+    try:
+        for mapping in MAPPINGS:
+            r = ev.evaluate(Recipe.parse("b; rw"), mapping=mapping)
+            assert r.ok and r.qor.area > 0 and r.qor.delay > 0, (mapping, r.error)
+            ev.map_file(small_aig, mapping)
+            eq = check_equivalence(ev.session, str(small_aig), None, sequential=False)
+            assert eq.verdict is Verdict.EQUIVALENT, (mapping, eq.raw[-300:])
+    finally:
+        ev.close()
