@@ -7,16 +7,22 @@ dispatched, issued, completed and retired, from:
   places ahead of it) and buffer sizes (instruction i cannot dispatch before i - ROB retired, a load
   before the load `lq_size` earlier retired, a store before the SQ entry `sq_size` stores earlier
   drained; the scheduler is an exact occupancy count: a heap of the issue cycles of those waiting);
-- register dependences (perfect renaming: a source is ready when its last writer completes) and
-  store-to-load forwarding from in-flight stores to the same address;
+- register dependences through a physical register file of `physical_registers` (a destination
+  holds one from rename until the next writer of its register retires), with stack-pointer folding
+  and the instruction pointer as a register (as ChampSim), and store-to-load forwarding from
+  in-flight stores to the same address;
 - issue slots per cycle (execute width, loads and stores per cycle), booked in a table by cycle so
   that a young independent instruction can issue before an old stalled one;
-- a non-inclusive set-associative LRU hierarchy (L1I, L1D → L2 → LLC → DRAM) with per-level MSHR
-  limits, in-flight lines (a hit on a line still being filled waits for it), optional next-line
-  prefetchers, and DRAM with an open-row buffer per bank and a bandwidth-limited data bus;
-- branch prediction (bimodal, gshare or hashed perceptron; BTB; return address stack): a
-  mispredicted branch stops fetch until it resolves plus `mispredict_penalty`; a direct branch
-  missing from the BTB redirects fetch from decode.
+- ITLB/DTLB/STLB with page walks and first-touch faults, and a seeded page map: caches below the L1
+  and DRAM see physical addresses;
+- a non-inclusive, write-back, set-associative LRU hierarchy (L1I, L1D → L2 → LLC → DRAM) with
+  per-level MSHR limits, in-flight lines (a hit on a line still being filled waits for it), optional
+  next-line prefetchers, and DRAM with ChampSim's address interleaving over banks, an open row and
+  busy time per bank, a bandwidth-limited data bus and write-back bursts with bus turnarounds;
+- branch prediction (bimodal, gshare or hashed perceptron; ChampSim's BTB with entry types and its
+  history-indexed indirect-target table; return address stack): a mispredicted branch stops fetch
+  until it resolves plus `mispredict_penalty`; a direct branch missing from the BTB redirects fetch
+  from decode.
 
 Wrong-path instructions are not simulated. See docs/simulator.md for the assumptions and numbers.
 
