@@ -116,6 +116,23 @@ def run_one(aig: Path, config: str, budget: int, seed: int) -> dict:
             "evaluations": ctx.used, "trajectory": traj, **getattr(strat, "report_extra", {})}
 
 
+def _suggest_timing(aigs: list[Path]) -> str:
+    """Seconds for RecipeRecommender.suggest(aig, k=5) on every design (after one load), and for the load."""
+    from edaflow import RecipeRecommender
+
+    t0 = time.perf_counter()
+    rec = RecipeRecommender.load()
+    load_s = time.perf_counter() - t0
+    times = []
+    for aig in aigs:
+        t = time.perf_counter()
+        rec.suggest(aig, k=5)
+        times.append(time.perf_counter() - t)
+    return (f"\n`RecipeRecommender.suggest(aig, k=5)` on these {len(times)} designs: median {statistics.median(times):.3f} s, "
+            f"max {max(times):.3f} s; `RecipeRecommender.load()` took {load_s:.2f} s in this process, which had already "
+            f"imported torch and PyG (a cold import of them costs seconds more).\n")
+
+
 def iso_budget(traj: list[float], target: float) -> int | None:
     for i, v in enumerate(traj):
         if v <= target * (1 + 1e-9):
@@ -210,9 +227,10 @@ def main() -> int:
                 print(f"{name:16s} {c:14s} {r['reduction_pct']:+7.2f} %  {r['seconds']:6.1f} s"
                       + (f"  alpha {r['alpha']:.3f}" if "alpha" in r else ""), flush=True)
             results.setdefault(name, {})[c] = store[key]
+    suggest_note = _suggest_timing([aig for _, aig, _ in designs]) if any(c.startswith("abcrl") for c in configs) else ""
     groups = {"test": [n for n, _, g in designs if g == "test"], "public": [n for n, _, g in designs if g == "public"]}
     out = table(results, groups["test"], configs, args.budget, "designs/ test split (never trained on): "
-                + ", ".join(groups["test"]))
+                + ", ".join(groups["test"])) + suggest_note
     print(out)
     if not args.no_write:
         replace_section(DOC, "<!-- ablation:begin -->", "<!-- ablation:end -->", out,
