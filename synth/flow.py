@@ -374,7 +374,9 @@ def synthesize(
             },
             "written_netlist": {
                 "file": mapped_v.name,
-                "route": "yosys synth -flatten; abc -script (recipe + map); write_verilog -noattr" if written
+                "route": ("yosys synth -flatten; abc -script (recipe + " + MAPPINGS[best.mapping]
+                          + ("; topo; buffer -p; upsize; dnsize" if library.kind == "liberty" else "")
+                          + "); write_verilog -noattr") if written
                 else "ABC write_verilog",
                 "cells": written.cells if written else None,
                 "area": written.area if written else remapped.area,
