@@ -200,10 +200,35 @@ def liberty_critical_path(abc_path, load_command: str, aig_path, mapping_command
                 for cmd in [*mapping_command.split(";"), *sizing]:
                     s.run(cmd.strip())
                 path = CriticalPath.parse_stime(s.run("stime -p"))
-                return dataclasses.replace(path, measured=when) if path else None
+                if path is None:
+                    return None
+                names = _io_names(s.run("print_io"))
+                return dataclasses.replace(path, measured=when, start=names.get(path.start, path.start),
+                                           end=names.get(path.end, path.end))
         except AbcError:
             continue
     return None
+
+
+def _io_names(print_io: str) -> dict[str, str]:
+    """``stime -p`` names path ends by index (``pi33``, ``po73``: combinational inputs/outputs, primary
+    ones first, then register outputs/inputs); ``print_io`` gives the names."""
+    text = strip_ansi(print_io)
+
+    def section(title: str) -> list[str]:
+        m = re.search(rf"{title} \(\d+\):(.*)", text)
+        return re.findall(r"\d+=(\S+)", m.group(1)) if m else []
+
+    pis, pos = section("Primary inputs"), section("Primary outputs")
+    m = re.search(r"Latches \(\d+\):(.*)", text)
+    latches = re.findall(r"\S+?L\(([^=()]+)=([^()]+)\)", m.group(1)) if m else []
+    cis = pis + [q for q, _d in latches]
+    cos = pos + [d for _q, d in latches]
+    names = {f"pi{i:02d}": n for i, n in enumerate(cis)}
+    names.update({f"pi{i}": n for i, n in enumerate(cis)})
+    names.update({f"po{i:02d}": n for i, n in enumerate(cos)})
+    names.update({f"po{i}": n for i, n in enumerate(cos)})
+    return names
 
 
 @dataclass(frozen=True)
