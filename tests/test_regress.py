@@ -272,8 +272,16 @@ def test_kill_9_then_resume(tmp_path, abc_path):
         except sqlite3.OperationalError:
             pass
     assert n == 1, "first design never finished"
+    started = time.time() + 20
+    while not _workers_of(tmp_path / "edaflow-runs") and time.time() < started:
+        time.sleep(0.2)
+    assert _workers_of(tmp_path / "edaflow-runs"), "the second design's worker never started"
     os.killpg(p.pid, signal.SIGKILL)
     p.wait()
+    gone = time.time() + 15  # the running worker dies with its coordinator (Linux PR_SET_PDEATHSIG)
+    while _workers_of(tmp_path / "edaflow-runs") and time.time() < gone:
+        time.sleep(0.3)
+    assert _workers_of(tmp_path / "edaflow-runs") == []
     con = sqlite3.connect(db)
     run_id, status = con.execute("select id, status from runs").fetchone()
     assert status == "running"

@@ -82,7 +82,8 @@ def execute(job: dict) -> dict:
             if _CANCELLED.is_set():
                 return {"design": job["design"], "status": "cancelled", "seconds": 0.0, "error": "run interrupted"}
             proc = subprocess.Popen([sys.executable, "-m", "edaflow.regress.worker", str(job_path)],
-                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                    env={**os.environ, "EDAFLOW_REGRESS_PARENT": str(os.getpid())})
             _RUNNING[proc.pid] = proc
         try:
             rc = proc.wait(timeout=job.get("timeout"))

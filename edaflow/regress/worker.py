@@ -11,6 +11,28 @@ import traceback
 from pathlib import Path
 
 
+PARENT_ENV = "EDAFLOW_REGRESS_PARENT"
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this worker when the process that started it dies, so a coordinator killed with
+    ``kill -9`` leaves no design running on in the background (``--resume`` reruns it). ABC and the
+    Yosys child then see their pipes close and exit. Elsewhere: nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import os
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    parent = os.environ.get(PARENT_ENV)
+    if parent and os.getppid() != int(parent):  # the coordinator died before prctl took effect
+        os._exit(1)
+
+
 def _cap_memory(mb: int | None) -> None:
     if mb:
         import resource
@@ -50,6 +72,7 @@ def run_job(job: dict) -> dict:
 def main(argv: list[str]) -> int:
     job_path = Path(argv[0])
     job = json.loads(job_path.read_text(encoding="utf-8"))
+    _die_with_parent()
     _cap_memory(job.get("memory_mb"))
     res = run_job(job)
     tmp = job_path.with_name("result.json.tmp")
