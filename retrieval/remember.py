@@ -13,9 +13,10 @@ from retrieval.index import BUNDLED, DesignIndex, IndexEntry, default_index_path
 
 
 def open_team_index(path: str | os.PathLike | None = None) -> DesignIndex:
-    """The index to write to: ``path`` or the default team index, created as a copy of the bundled one."""
+    """The index to write to: ``path`` (a new file starts empty) or the default team index (created as a
+    copy of the bundled one)."""
     p = Path(path) if path else default_index_path()
-    if not p.is_file() and BUNDLED.is_file():
+    if path is None and not p.is_file() and BUNDLED.is_file():
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
         shutil.copyfile(BUNDLED, tmp)

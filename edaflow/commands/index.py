@@ -74,7 +74,7 @@ def list_cmd(index_path):
     click.echo(f"{len(idx)} designs in {idx.path}")
     for e in idx.entries:
         adp = e.best_qor.get("adp")
-        click.echo(f"  {e.name:20s} {e.aig_sha256[:12]}  {e.source:10s} ADP {adp if adp is not None else '-'}  "
+        click.echo(f"  {e.name:20s} {e.aig_sha256[:12]}  {e.source:10s} ADP {f'{adp:,.2f}' if adp is not None else '-'}  "
                    f"{e.best_recipe}")
 
 

@@ -143,6 +143,8 @@ class AbcRL(SearchStrategy):
         for nb in neighbours[: self.k]:
             steps = tuple(nb.best_recipe.split(";")) if nb.best_recipe else ()
             steps = tuple(" ".join(s.split()) for s in steps if s.strip())
+            if steps == tuple(ctx.baseline.recipe.steps):
+                continue  # resyn2 itself: already evaluated as the baseline
             if steps and all(s in actions for s in steps) and len(steps) <= ctx.recipe_length:
                 idx = tuple(actions.index(s) for s in steps)
                 if idx not in seen:
