@@ -105,10 +105,11 @@ def _session():
     return ys, design, run
 
 
-def _read_gold(run, req: dict) -> str:
+def _read_gold(run, req: dict, ys=None, design=None) -> str:
     """The RTL through the same front end as for the AIG (synth -flatten [-noabc]), saved as ``gold``;
     or, for a netlist input, its AIG (``req['gold_aig']``, clock input named ``clock`` as in ABC's
-    ``write_verilog``)."""
+    ``write_verilog``). With ``ys`` and ``design``, flops that Yosys left with private names (a
+    memory's read-address registers) get public ones first, see :func:`name_private_registers`."""
     if req.get("gold_aig"):
         top = req["top"]
         run(f"read_aiger -clk_name clock -module_name {_q(top)} {_q(req['gold_aig'])}")
@@ -126,8 +127,45 @@ def _read_gold(run, req: dict) -> str:
     run(f"rename -top {_q(top)}")
     run("setundef -undriven -zero")
     run("opt_clean")
+    if ys is not None:
+        n = name_private_registers(ys, design.top_module())
+        if n:
+            print(f"EDAFLOW-NAMED {n} registers with private names", flush=True)
     run("design -save gold")
     return top
+
+
+def _public_name(private: str) -> str:
+    """A readable public name from a Yosys private wire name: ``$\\cpuregs$rdreg[1]$q`` -> ``cpuregs_rdreg[1]``
+    (``$``-separated parts, without auto-index numbers, source locations and a trailing ``q``)."""
+    parts = [p.lstrip("\\") for p in private.lstrip("$").split("$")]
+    parts = [p for p in parts if p and not p.isdigit() and ":" not in p and p != "auto"]
+    if parts and parts[-1] == "q":
+        parts.pop()
+    return "_".join(parts) or "edaflow_reg"
+
+
+def name_private_registers(ys, mod) -> int:
+    """Give every flop whose Q net has only private names a public, deterministic name derived from the
+    RTL (a memory's read-address register ``$\\cpuregs$rdreg[0]$q`` becomes ``cpuregs_rdreg[0]``), so
+    the written netlist names all its registers after the RTL's and the proof can match them by name
+    (``write_verilog`` would print ``_00021_``, which nothing on the RTL side is called). Done on the
+    design both the written file and the proof's gold side come from. Returns the number of wires renamed."""
+    taken = {w.name.str() for w in mod.wires_.values()}
+    wires = {}
+    for _cell, names in _register_names(ys, mod):
+        if not names:
+            q = _cell.getPort(ys.IdString("\\Q")).to_sigbit_vector()[0]
+            if q.wire is not None:
+                wires[q.wire.name.str()] = q.wire
+    for old in sorted(wires):  # sorted: the same names on every run
+        base = new = "\\" + _public_name(old)
+        k = 1
+        while new in taken:
+            new, k = f"{base}_{k}", k + 1
+        taken.add(new)
+        mod.rename(wires[old], ys.IdString(new))
+    return len(wires)
 
 
 def _read_gate(run, req: dict, path: str, top: str) -> None:
@@ -160,7 +198,7 @@ def write_netlist(req: dict) -> int:
 
     t_start = time.perf_counter()
     ys, design, run = _session()
-    top = _read_gold(run, req)
+    top = _read_gold(run, req, ys, design)
     libs = req["libraries"]
     if req["kind"] == "liberty":
         libargs = " ".join(f"-liberty {_q(p)}" for p in libs)
@@ -194,7 +232,7 @@ def prove_netlist(req: dict) -> int:
 
     t_start = time.perf_counter()
     ys, design, run = _session()
-    top = _read_gold(run, req)
+    top = _read_gold(run, req, ys, design)
     _read_gate(run, req, req["gate"], top)
     proof = prove_gold_gate(ys, design, run, req["proof_dir"], bool(req.get("force_sequential")))
     seconds = {"prove": round(time.perf_counter() - t_start, 3)}

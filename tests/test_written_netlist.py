@@ -162,6 +162,32 @@ def test_combinational_proof_catches_a_changed_gate(tmp_path, abc_path):
     assert verdict is Verdict.NOT_EQUIVALENT and method == COMB_METHOD
 
 
+def test_memory_registers_named_and_proven_by_cut_points(tmp_path, abc_path):
+    """A register file (memory mapped to flops, one read port through a registered address): every flop
+    of the file carries the memory's name, so the fast cut-point proof runs, not the sequential one."""
+    from synth.equivalence import Verdict
+    from synth.netlist import CUT_METHOD
+
+    w, wd = _written(tmp_path, "mem_regfile.v", "mem_regfile")
+    assert w.verdict is Verdict.EQUIVALENT and w.method == CUT_METHOD, (w.method, w.detail)
+    assert "18 registers matched" in w.detail  # 4x4 words + the 2-bit read-address register
+    text = w.path.read_text()
+    regs = re.findall(r"^\s*reg (?:\[\d+:0\] )?(\S+)", text, re.M)
+    assert sorted(regs) == ["\\mem[0]", "\\mem[1]", "\\mem[2]", "\\mem[3]", "\\mem_rdreg[1]"], regs
+    assert not re.search(r"\b_\d+_\s*(?:\[\d+\]\s*)?<=", text)  # no flop with an auto name
+    # The names are only labels for the pairing; a wrong file with the right names is refused:
+    # word 0 written on word 1's enable (and the other way round), or the read-address register fed wrongly.
+    en0 = re.search(r"if \((\w+)\) \\mem\[0\] \[0\] <=", text).group(1)
+    en1 = re.search(r"if \((\w+)\) \\mem\[1\] \[0\] <=", text).group(1)
+    swapped = re.sub(rf"if \({en0}\) (\\mem\[0\])", r"if (@@) \1", text)
+    swapped = re.sub(rf"if \({en1}\) (\\mem\[1\])", rf"if ({en0}) \1", swapped).replace("@@", en1)
+    assert swapped.count(f"if ({en1}) \\mem[0]") == 4
+    for bad in (swapped, text.replace("\\mem_rdreg[1] [0] <= rb[0]", "\\mem_rdreg[1] [0] <= rb[1]", 1)):
+        assert bad != text
+        verdict, method, detail, _ = _prove(tmp_path, "mem_regfile.v", "mem_regfile", bad)
+        assert method == CUT_METHOD and verdict is not Verdict.EQUIVALENT, (method, detail)
+
+
 def _split_osu018(tmp_path):
     """osu018 as two Liberty files, the way PDKs ship them: logic cells, and sequential cells (SEQ)."""
     text = OSU018.read_text()
