@@ -670,6 +670,17 @@ def _check_target(actual, timing, P, Z, S, BPS):
         # it lands just after that call (x86 instructions are at most 15 bytes long).
         diff = actual - tgt
         ok = tgt != 0 and diff > 0 and diff <= 15
+        if P[P_BTB_TYPED] != 0:
+            # ChampSim keeps returns in the BTB too (type RETURN): a conditional branch in the same
+            # 4 bytes then finds a non-conditional entry.
+            bip = Z[Z_PB_IP]
+            slot = _btb_find(bip, P, Z, BPS)
+            if slot < 0:
+                slot = -slot - 1
+                BPS[P[P_OFF_BTBG] + slot] = bip >> 2
+                BPS[P[P_OFF_BTBL] + slot] = Z[Z_CLOCK]
+            BPS[P[P_OFF_BTBT] + slot] = actual
+            BPS[P[P_OFF_BTBTY] + slot] = BT_RETURN
     else:
         ok = tgt == actual
         bip = Z[Z_PB_IP]

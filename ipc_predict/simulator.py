@@ -52,7 +52,7 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "9"
+SIMULATOR_VERSION = "10"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
@@ -61,6 +61,7 @@ SIMULATOR_VERSION = "9"
 # 7: page-map seed 1 by default (ChampSim's randomization = 1)
 # 8: BTB entry types: a conditional hitting a non-conditional entry is predicted taken
 # 9: DRAM write queue drained in bursts with a tRAS bus turnaround each way
+# 10: returns enter the BTB too (type RETURN), as in ChampSim
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
