@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from edaflow.errors import InputError
 from synth.recipes import Recipe
@@ -103,6 +102,8 @@ class AbcRL(SearchStrategy):
         return emb, alpha, neighbours
 
     def _priors(self, emb, prefixes: list[tuple[int, ...]], alpha: float) -> list[np.ndarray]:
+        import torch  # lazily: registering the strategy must not make every CLI start import torch
+
         with torch.no_grad():
             logits, _ = self.agent.net.heads(emb, prefixes)
         probs = torch.softmax(logits, dim=1).double().numpy()
@@ -160,6 +161,8 @@ class AbcRL(SearchStrategy):
                     n.visits += 1
                 backup(path, ctx.score(ev))
                 warm_used += 1
+        import torch
+
         with torch.no_grad():
             root_value = float(self.agent.net.heads(emb, [()])[1][0])
         self.report_extra = {
