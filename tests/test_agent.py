@@ -132,3 +132,13 @@ def test_tiny_training_run_end_to_end(tmp_path):
         run_strategy(work / "aigs" / next(p.name for p in (work / "aigs").iterdir() if p.name.startswith("dec")),
                      AbcRL(checkpoint=work / "agent.pt", index=work / "index.json"), budget=4,
                      action_set=action_set("extended"))
+
+
+def test_train_bad_options_exit_2(tmp_path):
+    r = CliRunner().invoke(cli, ["train", "--designs", "nope", "--workdir", str(tmp_path / "w")])
+    assert r.exit_code == 2 and "'nope' is not in the train split" in r.output
+    r = CliRunner().invoke(cli, ["train", "--sims", "0", "--workdir", str(tmp_path / "w")])
+    assert r.exit_code == 2
+    if not torch.cuda.is_available():
+        r = CliRunner().invoke(cli, ["train", "--device", "cuda", "--workdir", str(tmp_path / "w")])
+        assert r.exit_code == 2 and "no CUDA device" in r.output
