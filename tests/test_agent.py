@@ -142,3 +142,28 @@ def test_train_bad_options_exit_2(tmp_path):
     if not torch.cuda.is_available():
         r = CliRunner().invoke(cli, ["train", "--device", "cuda", "--workdir", str(tmp_path / "w")])
         assert r.exit_code == 2 and "no CUDA device" in r.output
+
+
+def test_training_resumes_after_an_interruption(tmp_path, monkeypatch):
+    from synth.agent.training import TrainConfig, Trainer
+
+    cfg = TrainConfig(designs=["dec5to32", "rca32"], iterations=1, sims=6, steps=3, workdir=str(tmp_path / "w"))
+    real = Trainer._search
+    calls = []
+
+    def flaky(self, net, name, it, cache):
+        calls.append(name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # killed during the second design's search
+        return real(self, net, name, it, cache)
+
+    monkeypatch.setattr(Trainer, "_search", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        Trainer(cfg, say=lambda m: None).run()
+    state = json.loads((tmp_path / "w" / "state.json").read_text())
+    assert state["done"] == ["rca32"] and state["iteration"] == 0
+    monkeypatch.setattr(Trainer, "_search", real)
+    out = Trainer(cfg, say=lambda m: None).run()
+    rows = [json.loads(x) for x in (tmp_path / "w" / "train_log.jsonl").read_text().splitlines()]
+    assert [(r["kind"], r.get("design")) for r in rows] == [("search", "rca32"), ("search", "dec5to32"), ("fit", None)]
+    assert set(out["best"]) == {"rca32", "dec5to32"}
