@@ -154,7 +154,7 @@ def main() -> None:
         f"{load_before[0]:.1f} before and {load_after[0]:.1f} after (the machine is shared, so wall-clock "
         "figures vary with other work). *Library*: `simulate(path)` in a warm process (xz decoding on a "
         "second thread overlaps the simulation). *CLI*: `python -m edaflow.cli ipc sim TRACE --json` in a "
-        "fresh process, including start-up (about 2.5 s on 2026-12-02: importing edaflow.cli, which pulls in torch through synth.search, then numba and the cached machine code). "
+        "fresh process, including start-up (importing edaflow.cli and numba, loading the cached machine code; about 2.5 s when this table was measured, when edaflow.cli still imported torch, about 1 s since commit c342449). "
         "MIPS = simulated instructions per second, wall-clock / per CPU-second of all threads."
     )
     body = table(rows, header)
