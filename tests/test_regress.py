@@ -215,7 +215,10 @@ def _workers_of(folder: Path) -> list[int]:
 
 def test_ctrl_c_cancels_running_designs_then_resume(tmp_path, abc_path):
     slow = {**SMALL[1], "budget": 100000}
-    m = manifest(tmp_path, [SMALL[0], slow, {"name": "cla32b", "files": [str(DESIGNS / "cla32.v")], "top": "cla32"}])
+    # Both later designs are slow, so neither can finish in the moment before the Ctrl-C (a fast third
+    # design sometimes did, under --jobs 2, and the count below was 2).
+    slow_b = {"name": "cla32b", "files": [str(DESIGNS / "cla32.v")], "top": "cla32", "budget": 100000}
+    m = manifest(tmp_path, [SMALL[0], slow, slow_b])
     db = tmp_path / "edaflow-qor.sqlite"
     p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", "regress", str(m), "--jobs", "2"], cwd=tmp_path,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -246,7 +249,8 @@ def test_ctrl_c_cancels_running_designs_then_resume(tmp_path, abc_path):
     rows = con.execute("select id, design, status from results order by id").fetchall()
     assert [(a, b) for a, b, _c in rows[:1]] == done_before
     assert {b for _a, b, _c in rows} == {"rca32", "cla32", "cla32b"}
-    assert dict((b, c) for _a, b, c in rows)["cla32"] == "timeout"
+    statuses = dict((b, c) for _a, b, c in rows)
+    assert statuses["cla32"] == statuses["cla32b"] == "timeout"
     assert con.execute("select status from runs").fetchone()[0] == "done"
 
 
