@@ -267,6 +267,7 @@ ABLATIONS = {  # mechanism -> the configuration change that switches it off
     "physical register file (128)": {"core.physical_registers": 8192},
     "stack-pointer folding": {"core.stack_pointer_folding": False},
     "IP register dependences": {"core.ip_dependences": False},
+    "stores write at retire": {"core.stores_write_at_retire": False},
     "page map": {"vmem.page_map": False},
     "interleaved DRAM mapping (32 banks)": {"dram.mapping": "row", "dram.banks": 8},
     "write-backs": {"dram.write_backs": False},

@@ -72,6 +72,13 @@ class PipelineConfig:
                                      "constant adjustments (ChampSim do_stack_pointer_folding)", min=None)
     ip_dependences: bool = _f("the instruction pointer is a renamed register: each branch waits for the "
                               "previous branch that wrote it (as ChampSim does)", min=None)
+    stores_write_at_retire: bool = _f("a store writes the L1D (its RFO, on a miss) only after it retires and "
+                                      "leaves the store queue then, so a later load of the line waits for the "
+                                      "RFO (as ChampSim does); off: the RFO starts at execute and the store "
+                                      "holds its SQ entry (and forwards) until the line is present", min=None)
+    l1d_write_queue: int = _f("L1D write queue entries (ChampSim L1D wq_size), with stores_write_at_retire: "
+                              "a retired store leaves the SQ once it has an entry, which it holds until its "
+                              "line hits in the L1D or gets an L1D MSHR", max=8192)
 
 
 @dataclass(frozen=True)
@@ -364,6 +371,8 @@ def champsim_json_changes(doc: Any, source: str = "<champsim json>") -> dict[str
             ch[f"{ours}.latency"] = c["latency"]
         if "mshr_size" in c:
             ch[f"{ours}.mshrs"] = c["mshr_size"]
+        if cs == "L1D" and "wq_size" in c:
+            ch["core.l1d_write_queue"] = c["wq_size"]
         if "prefetcher" in c:
             if c["prefetcher"] not in _CS_PREFETCHERS:
                 raise InputError(f"{cs} prefetcher: {c['prefetcher']!r} is not modelled (known: "

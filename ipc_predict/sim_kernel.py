@@ -38,7 +38,7 @@ from numba import njit
  P_TLB_WAYS0, P_TLB_WAYS1, P_TLB_WAYS2, P_TLB_BASE0, P_TLB_BASE1, P_TLB_BASE2, P_TLB_N,
  P_WALK_LAT, P_FAULT, P_VM_HASH, P_VM_HMASK,
  P_BTB_WAYS, P_BTB_SMASK, P_OFF_BTBL, P_IND_MASK, P_IND_HMASK, P_OFF_IND, P_BIM_PRIME,
- P_OFF_BTBTY, P_BTB_TYPED, P_OFF_WQ, P_WQ_BATCH, P_TURN_SLOTS, N_PARAMS) = range(95)
+ P_OFF_BTBTY, P_BTB_TYPED, P_OFF_WQ, P_WQ_BATCH, P_TURN_SLOTS, P_ST_RETIRE, P_WQ1, N_PARAMS) = range(97)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
 C_TAG, C_LRU, C_FILL, C_PF, C_DIRTY = 0, 1, 2, 3, 4
@@ -55,7 +55,7 @@ L1I, L1D, L2, LLC, DRAM = 0, 1, 2, 3, 4
  Z_PB_KIND, Z_PB_TGT, Z_PB_IP, Z_PB_C, Z_PB_D, Z_PB_MISSED,
  Z_MSHR_N, _Z1, _Z2, _Z3, Z_REG_MAPPED, Z_PRF_Q, Z_REN_PREV,
  Z_LAST_VP0, Z_LAST_RDY0, Z_LAST_VP1, Z_LAST_RDY1, Z_PTE_NEXT, Z_VM_USED,
- Z_PB_BTYPE, N_Z) = range(41)  # (_Z1.._Z3: the MSHR counts of levels 1-3, after Z_MSHR_N)
+ Z_PB_BTYPE, Z_WQ1_POS, N_Z) = range(42)  # (_Z1.._Z3: the MSHR counts of levels 1-3, after Z_MSHR_N)
 
 # ----- statistics S (cumulative counters) ---------------------------------------------------------
 (S_INSTR, S_LOADS, S_STORES, S_BRANCHES, S_MISPRED, S_BTB_MISS, S_FWD, S_LOAD_LAT,
@@ -879,6 +879,9 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
     PRFM = P[P_PRF_MASK]
     SPFOLD = P[P_SPFOLD]
     IPDEP = P[P_IPDEP]
+    ST_RETIRE = P[P_ST_RETIRE]
+    WQ1 = P[P_WQ1]
+    wqpos = Z[Z_WQ1_POS]
     TLB = P[P_TLB_ON]
     DTLB_LAT = P[P_TLB_LAT0]
     d_base = LV[L1D, LV_BASE]
@@ -1143,13 +1146,25 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
             comp = issue + LAT_ST
         else:
             comp = issue + LAT_ALU
+        # ---- retire: in order, retire_width per cycle ----
+        r = comp
+        if r_prev > r:
+            r = r_prev
+        t = ring[3, (g - RW) & M] + 1
+        if t > r:
+            r = t
+        ring[3, g & M] = r
+        r_prev = r
+        r_ret = r
         st_done = np.int64(0)
         if is_store:
             S[S_STORES] += 1
             for a in (dm0, dm1):
                 if a != 0:
-                    # Write-allocate: the store's line is fetched (RFO) once its address is known; the
-                    # store leaves the SQ after it retires and the line is present.
+                    # Write-allocate. Default (stores_write_at_retire, ChampSim): the store writes the
+                    # L1D only after it retires (its RFO starts then) and leaves the SQ as it does, so a
+                    # later load of the line waits for the RFO's fill. Off: the line is fetched once the
+                    # address is known and the store leaves the SQ after it retires and the line is present.
                     ln = phys_line(a >> 6, P)
                     tr = issue + LAT_ST
                     if TLB != 0:
@@ -1163,6 +1178,30 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                         t -= L1D_LAT
                         if t > tr:
                             tr = t
+                    if ST_RETIRE != 0:
+                        # the write enters the L1D write queue once retired and a WQ entry is free (the
+                        # one WQ1 stores earlier has left); it leaves the queue when its line is found
+                        # (hit or in flight) or, on a miss, when an L1D MSHR frees up
+                        if r_ret + 1 > tr:
+                            tr = r_ret + 1
+                        if WQ1 > 0:
+                            w_in = sqr[SQ + wqpos]
+                            if w_in > tr:
+                                tr = w_in
+                            if st_done < tr:
+                                st_done = tr
+                            row = d_base + (ln & d_mask) * d_ways
+                            present = False
+                            for w in range(d_ways):
+                                if C[C_TAG, row + w] == ln + 1:
+                                    present = True
+                                    break
+                            if not present:
+                                tr = _mshr_wait(L1D, tr, LV, Z, MEM)
+                            sqr[SQ + wqpos] = tr
+                            wqpos += 1
+                            if wqpos == WQ1:
+                                wqpos = 0
                     r = _l1d_load(ln, tr, P, LV, Z, S, C, MEM)
                     # the store dirties its line (present after the RFO; inline, see above)
                     row = d_base + (ln & d_mask) * d_ways
@@ -1170,18 +1209,10 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                         if C[C_TAG, row + w] == ln + 1:
                             C[C_DIRTY, row + w] = 1
                             break
-                    if r > st_done:
+                    if ST_RETIRE == 0 and r > st_done:
                         st_done = r
 
-        # ---- retire: in order, retire_width per cycle ----
-        r = comp
-        if r_prev > r:
-            r = r_prev
-        t = ring[3, (g - RW) & M] + 1
-        if t > r:
-            r = t
-        ring[3, g & M] = r
-        r_prev = r
+        r = r_ret
 
         if rd0 != 0:
             reg_ready[rd0] = comp
@@ -1226,5 +1257,6 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
     Z[Z_SCHED_N] = sn
     Z[Z_LQ_POS] = lqpos
     Z[Z_SQ_POS] = sqpos
+    Z[Z_WQ1_POS] = wqpos
     Z[Z_FULL_LO] = full_lo
     Z[Z_FULL_HI] = full_hi

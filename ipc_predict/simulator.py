@@ -52,7 +52,7 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "10"
+SIMULATOR_VERSION = "11"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
@@ -206,6 +206,8 @@ class Simulator:
         P[K.P_PRF_MASK] = prf_ring - 1
         P[K.P_SPFOLD] = int(core.stack_pointer_folding)
         P[K.P_IPDEP] = int(core.ip_dependences)
+        P[K.P_ST_RETIRE] = int(core.stores_write_at_retire)
+        P[K.P_WQ1] = core.l1d_write_queue
         P[K.P_RING_MASK] = ring - 1
         slots = 1 << 16
         P[K.P_SLOT_MASK] = slots - 1
@@ -240,7 +242,8 @@ class Simulator:
         # Timing state.
         self._ring = np.zeros((4, ring), dtype=np.int64)
         self._lqr = np.zeros(core.lq_size, dtype=np.int64)
-        self._sqr = np.zeros(core.sq_size, dtype=np.int64)
+        # SQ ring, then the L1D write queue ring (leave times of the last l1d_write_queue stores' writes)
+        self._sqr = np.zeros(core.sq_size + core.l1d_write_queue, dtype=np.int64)
         self._sheap = np.zeros(core.scheduler_size + 1, dtype=np.int64)
         self._slots = np.zeros((slots, 4), dtype=np.int64)
         self._slots[:, 0] = -1

@@ -335,3 +335,48 @@ def test_dirty_lines_are_written_back_and_write_bursts_cost_bus_turnarounds():
     turn = 2 * np.ceil(DEFAULT.dram.tras * DEFAULT.dram_cycle_ratio)
     per_write = (wq.cycles - wb.cycles) / wq.events["dram_writes"]
     assert per_write == pytest.approx(turn / batch, rel=0.15)
+
+
+# ----- stores write the L1D at retirement (ChampSim) ------------------------------------------------
+
+def _store_then_load(gap: int) -> np.ndarray:
+    """A store to a line that misses everywhere, `gap` independent ALU records, then a load of the same
+    address whose value feeds one more ALU record."""
+    a = _miss_address(0)
+    r = np.zeros(gap + 3, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000 + 4 * np.arange(gap + 3)
+    r["destination_memory"][0, 0] = a
+    r["destination_registers"][1:gap + 1, 0] = 2
+    r["source_memory"][gap + 1, 0] = a
+    r["destination_registers"][gap + 1, 0] = 1
+    r["source_registers"][gap + 2, 0] = 1
+    r["destination_registers"][gap + 2, 0] = 3
+    return r
+
+
+def test_a_load_after_its_store_retired_waits_for_the_rfo():
+    off = BASE.replace({"core.stores_write_at_retire": False})
+    # Long after the store: it has retired and left the SQ, its line is still in flight (RFO started
+    # at retirement), so the load waits for it; without the mechanism the store keeps its SQ entry
+    # until the line is present and forwards.
+    late = _store_then_load(60)
+    assert _sim(late).cycles - _sim(late, off).cycles > 0.7 * M
+    assert _sim(late, off).events["store_forwards"] == 1 and _sim(late).events["store_forwards"] == 0
+    # Right behind the store (not yet retired): forwarded either way.
+    soon = _store_then_load(0)
+    assert _sim(soon).events["store_forwards"] == 1
+    assert abs(_sim(soon).cycles - _sim(soon, off).cycles) < 0.3 * M
+
+
+def test_retired_stores_are_throttled_by_the_l1d_mshrs_through_the_write_queue():
+    # Stores to distinct lines that miss everywhere: each write holds one of the L1D's MSHRs for
+    # about M, so n stores take at least about n / mshrs * M once the write queue and SQ are full.
+    n = 1024
+    r = np.zeros(n, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000
+    r["destination_memory"][:, 0] = [_miss_address(k) for k in range(n)]
+    mshrs = DEFAULT.l1d.mshrs
+    throttled = _sim(r).cycles
+    unbounded = _sim(r, BASE.replace({"core.l1d_write_queue": 8192, "core.sq_size": 8192})).cycles
+    assert throttled > 0.6 * (n - DEFAULT.core.sq_size - DEFAULT.core.l1d_write_queue) / mshrs * M
+    assert unbounded < 0.2 * throttled
