@@ -44,6 +44,7 @@ SECTION_TITLES = {
     "matrix-mapping": "Mapping as a search choice on our test designs, budget 100 (bench/strategies.py --mappings)",
     "matrix-time": "Strategy x action set x mapping on our test designs, equal time (bench/strategies.py --time)",
     "matrix-public": "Strategy x action set x mapping on held-out public circuits, budget 100 (bench/strategies.py --files)",
+    "matrix-rg": "random and greedy x action set on our test designs, budget 100, mapping search (bench/strategies.py)",
 }
 # What a from-scratch evaluation costs besides the recipe: read, print_stats, map, print_stats.
 NAIVE_OVERHEAD = 4
