@@ -44,6 +44,8 @@ SECTION_TITLES = {
     "matrix-mapping": "Mapping as a search choice on our test designs, budget 100 (bench/strategies.py --mappings)",
     "matrix-time": "Strategy x action set x mapping on our test designs, equal time (bench/strategies.py --time)",
     "matrix-public": "Strategy x action set x mapping on held-out public circuits, budget 100 (bench/strategies.py --files)",
+    "matrix-public-rg": "random and greedy on held-out public circuits, budget 100, strong actions, mapping search (bench/strategies.py --files)",
+    "matrix-time-rg": "random and greedy on our test designs, equal time, strong actions, mapping search (bench/strategies.py --time)",
     "matrix-rg": "random and greedy x action set on our test designs, budget 100, mapping search (bench/strategies.py)",
 }
 # What a from-scratch evaluation costs besides the recipe: read, print_stats, map, print_stats.
