@@ -44,6 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.docsection import replace_section  # noqa: E402
+
 BEGIN, END = "<!-- champsim:begin -->", "<!-- champsim:end -->"
 REFERENCE = Path("/work/shared/reference/champsim")
 CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "edaflow"
@@ -305,15 +307,7 @@ def ablation(rows: list[dict], traces: list[tuple[str, Path, int]], warmup: int,
 
 def write_between(path: Path, text: str, begin: str = BEGIN, end: str = END,
                   heading: str = "## Our simulator vs ChampSim (`bench/champsim_compare.py`)") -> None:
-    doc = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{begin}\n{text}{end}"
-    if begin in doc and end in doc:
-        pre, rest = doc.split(begin, 1)
-        _, post = rest.split(end, 1)
-        doc = pre + block + post
-    else:
-        doc = doc.rstrip("\n") + f"\n\n{heading}\n\n" + block + "\n"
-    path.write_text(doc, encoding="utf-8")
+    replace_section(path, begin, end, text, heading.removeprefix("## "))
 
 
 def main(argv: list[str] | None = None) -> None:

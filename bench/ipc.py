@@ -37,6 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.docsection import replace_section  # noqa: E402
 from ipc_predict.dataset import load_dataset, simulator_version  # noqa: E402
 from ipc_predict.regressor import metrics, predict_rows, train_bundle  # noqa: E402
 
@@ -192,15 +193,7 @@ def render(cv: dict, sp: dict, df, note: str) -> str:
 
 
 def write_section(doc: Path, body: str) -> None:
-    section = f"{BEGIN}\n{body}\n{END}"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        pre, rest = text.split(BEGIN, 1)
-        _, post = rest.split(END, 1)
-        text = pre + section + post
-    else:
-        text = text.rstrip("\n") + "\n\n## IPC prediction (bench/ipc.py)\n\n" + section + "\n"
-    doc.write_text(text, encoding="utf-8")
+    replace_section(doc, BEGIN, END, body, "IPC prediction (bench/ipc.py)")
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.docsection import replace_section  # noqa: E402
 from ipc_predict import microbench as mb  # noqa: E402
 from ipc_predict.simulator import Simulator, simulate  # noqa: E402
 from ipc_predict.traces import write_trace  # noqa: E402
@@ -104,19 +105,7 @@ def table(rows: list[dict], header: str) -> str:
 
 def write_section(doc: Path, body: str) -> None:
     """Replace only the text between our markers (another benchmark owns the rest of the file)."""
-    section = f"{BEGIN}\n{body}\n{END}"
-    if doc.exists():
-        text = doc.read_text(encoding="utf-8")
-        if BEGIN in text and END in text:
-            pre, rest = text.split(BEGIN, 1)
-            _, post = rest.split(END, 1)
-            text = pre + section + post
-        else:
-            text = text.rstrip("\n") + "\n\n## Simulator\n\n" + section + "\n"
-    else:
-        text = "# Benchmarks\n\n## Simulator\n\n" + section + "\n"
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(text, encoding="utf-8")
+    replace_section(doc, BEGIN, END, body, "Simulator")
 
 
 def main() -> None:

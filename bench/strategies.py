@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.docsection import replace_section  # noqa: E402,F401  (also imported from here by other benches)
 from edaflow.manifest import load_manifest  # noqa: E402
 from synth.flow import SynthOptions, synthesize  # noqa: E402
 from synth.evaluator import default_jobs  # noqa: E402
@@ -50,17 +51,6 @@ SECTION_TITLES = {
 }
 # What a from-scratch evaluation costs besides the recipe: read, print_stats, map, print_stats.
 NAIVE_OVERHEAD = 4
-
-
-def replace_section(doc: Path, begin: str, end: str, body: str, title: str) -> None:
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n\nTables written by the scripts in `bench/`.\n"
-    block = f"{begin}\n{body.rstrip()}\n{end}"
-    if begin in text and end in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + f"\n\n## {title}\n\n{block}\n"
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(text)
 
 
 def main() -> int:
