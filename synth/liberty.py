@@ -22,12 +22,10 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
 
 
-def _library_body(text: str, path: Path) -> tuple[str, str, int, int]:
-    """(library name, text, index after the library's opening brace, index of its closing brace)."""
-    m = re.search(r"\blibrary\s*\(\s*([^)]*?)\s*\)\s*\{", text)
-    if not m:
-        raise InputError("not a Liberty library (no library(...) group)", path=str(path))
-    depth, i, in_str = 1, m.end(), False
+def _group_end(text: str, start: int) -> tuple[int, int]:
+    """Scan from just after a group's ``{``: (index after its matching ``}``, unclosed depth, 0 if closed).
+    Braces inside quoted strings do not count."""
+    depth, i, in_str = 1, start, False
     while i < len(text) and depth:
         c = text[i]
         if c == '"' and text[i - 1] != "\\":
@@ -37,6 +35,15 @@ def _library_body(text: str, path: Path) -> tuple[str, str, int, int]:
         elif not in_str and c == "}":
             depth -= 1
         i += 1
+    return i, depth
+
+
+def _library_body(text: str, path: Path) -> tuple[str, str, int, int]:
+    """(library name, text, index after the library's opening brace, index of its closing brace)."""
+    m = re.search(r"\blibrary\s*\(\s*([^)]*?)\s*\)\s*\{", text)
+    if not m:
+        raise InputError("not a Liberty library (no library(...) group)", path=str(path))
+    i, depth = _group_end(text, m.end())
     if depth:
         raise InputError("unbalanced braces in the library group", path=str(path))
     return m.group(1).strip('"'), text, m.end(), i - 1
@@ -52,16 +59,7 @@ def _top_groups(body: str) -> list[tuple[str, str, str]]:
             continue
         kind, name, sep = m.group(1), (m.group(3) or "").strip().strip('"'), m.group(4)
         if sep == "{":
-            depth, j, in_str = 1, m.end(), False
-            while j < n and depth:
-                c = body[j]
-                if c == '"':
-                    in_str = not in_str
-                elif not in_str and c == "{":
-                    depth += 1
-                elif not in_str and c == "}":
-                    depth -= 1
-                j += 1
+            j, _depth = _group_end(body, m.end())
             out.append((kind, name, body[m.start():j]))
             i = j
         else:
