@@ -213,6 +213,18 @@ def _workers_of(folder: Path) -> list[int]:
     return out
 
 
+def _results_after_first(db: Path, timeout: float) -> int:
+    """Poll the run's database until a first result row is there (or ``timeout`` s); the row count."""
+    deadline, n = time.time() + timeout, 0
+    while time.time() < deadline and n < 1:
+        time.sleep(0.3)
+        try:
+            n = sqlite3.connect(db).execute("select count(*) from results").fetchone()[0]
+        except sqlite3.OperationalError:
+            pass
+    return n
+
+
 def test_ctrl_c_cancels_running_designs_then_resume(tmp_path, abc_path):
     slow = {**SMALL[1], "budget": 100000}
     # Both later designs are slow, so neither can finish in the moment before the Ctrl-C (a fast third
@@ -222,14 +234,7 @@ def test_ctrl_c_cancels_running_designs_then_resume(tmp_path, abc_path):
     db = tmp_path / "edaflow-qor.sqlite"
     p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", "regress", str(m), "--jobs", "2"], cwd=tmp_path,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline, n = time.time() + 90, 0
-    while time.time() < deadline and n < 1:
-        time.sleep(0.3)
-        try:
-            n = sqlite3.connect(db).execute("select count(*) from results").fetchone()[0]
-        except sqlite3.OperationalError:
-            pass
-    assert n == 1, "first design never finished"
+    assert _results_after_first(db, 90) == 1, "first design never finished"
     time.sleep(1.0)  # the slow design and the third one are running now
     assert _workers_of(tmp_path / "edaflow-runs"), "no worker running"
     os.killpg(p.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: SIGINT to the foreground group
@@ -267,15 +272,7 @@ def test_kill_9_then_resume(tmp_path, abc_path):
     db = tmp_path / "edaflow-qor.sqlite"
     p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", "regress", str(m), "--jobs", "1"], cwd=tmp_path,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 60
-    n = 0
-    while time.time() < deadline and n < 1:
-        time.sleep(0.3)
-        try:
-            n = sqlite3.connect(db).execute("select count(*) from results").fetchone()[0]
-        except sqlite3.OperationalError:
-            pass
-    assert n == 1, "first design never finished"
+    assert _results_after_first(db, 60) == 1, "first design never finished"
     started = time.time() + 20
     while not _workers_of(tmp_path / "edaflow-runs") and time.time() < started:
         time.sleep(0.2)
