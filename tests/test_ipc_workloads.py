@@ -118,3 +118,28 @@ def test_full_suite_builds(tmp_path):
         assert e["traced_instructions"] == 200_000
         assert e["executed_instructions"] > e["roi_start_instruction"] + 200_000
         assert e["output"].startswith(e["name"] + " checksum")
+
+
+@needs_gcc
+def test_repeat_knob_lengthens_the_run_and_leaves_the_default_binary_alone(tmp_path):
+    repeatable = [w for w in WORKLOADS if w.repeat]
+    assert {w.name for w in repeatable} >= {"stream", "stencil", "bfs", "interpreter"}
+    for w in repeatable:
+        plain = compile_workload(w, tmp_path / "plain")
+        one = compile_workload(w, tmp_path / "one", repeat=1)
+        assert plain.read_bytes() == one.read_bytes(), w.name
+    # stream's whole run grows by about one ROI per repetition (cachegrind counts, no tracing)
+    from ipc_predict.workloads import count_instructions
+
+    stream = workload("stream")
+    n1, out1 = count_instructions(compile_workload(stream, tmp_path / "r1"))
+    n3, out3 = count_instructions(compile_workload(stream, tmp_path / "r3", repeat=3))
+    assert out1 != out3 and out3.startswith("stream checksum")
+    assert 2.5 * (n1 - 1_328_884) < n3 - 1_328_884 < 3.5 * (n1 - 1_328_884)
+
+
+def test_repeat_is_refused_for_workloads_without_the_knob(tmp_path):
+    res = CliRunner().invoke(cli, ["ipc", "workloads", "build", "-o", str(tmp_path), "--only", "matmul",
+                                   "--repeat", "4"])
+    assert res.exit_code == 2
+    assert "matmul has no repeat knob" in res.output and "stream" in res.output

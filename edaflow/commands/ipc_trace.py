@@ -98,8 +98,11 @@ def workloads_list(as_json):
               help="Build only these workloads (repeat, or separate with commas).")
 @click.option("--no-full-count", is_flag=True,
               help="Skip counting each program's full dynamic instruction count (a cachegrind run).")
+@click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Repeat the main work K times (-DEDAFLOW_REPEAT=K) for long traces; only workloads "
+                   "with a repeat knob (`workloads list`), all of them when --only is not given.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def workloads_build(out_dir, max_instructions, only, no_full_count, quiet):
+def workloads_build(out_dir, max_instructions, only, no_full_count, repeat, quiet):
     """Compile the workloads with gcc -O2 -static and trace each into OUT/<name>.champsimtrace.xz.
 
     Writes OUT/workloads.json with, per workload, the instruction counts, the binary's and the
@@ -116,7 +119,8 @@ def workloads_build(out_dir, max_instructions, only, no_full_count, quiet):
                        f"{full}, {entry.seconds:.1f} s", err=True)
 
     manifest = build_suite(out_dir, max_instructions=max_instructions or DEFAULT_MAX_INSTRUCTIONS,
-                           only=names or None, full_count=not no_full_count, on_built=report)
+                           only=names or None, full_count=not no_full_count, repeat=repeat,
+                           on_built=report)
     if not quiet:
         click.echo(f"wrote {manifest}", err=True)
 

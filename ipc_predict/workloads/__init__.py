@@ -49,6 +49,7 @@ class Workload:
     name: str
     behaviour: str  # compute, streaming, memory-bound, pointer-chasing, branchy
     description: str
+    repeat: str = ""  # what `--repeat K` multiplies (compiled with -DEDAFLOW_REPEAT=K); "" = no knob
 
     @property
     def source(self) -> Path:
@@ -57,17 +58,21 @@ class Workload:
 
 WORKLOADS: tuple[Workload, ...] = (
     Workload("matmul", "compute", "dense 80x80 double matrix multiply: naive ijk, ikj (vectorised), 16x16-blocked"),
-    Workload("stencil", "streaming", "2-D five-point Jacobi: 8 sweeps over 256x256 floats, then a residual"),
-    Workload("stream", "streaming", "STREAM copy/scale/add/triad over three 4 MB double arrays"),
+    Workload("stencil", "streaming", "2-D five-point Jacobi: 8 sweeps over 256x256 floats, then a residual",
+             repeat="the sweeps"),
+    Workload("stream", "streaming", "STREAM copy/scale/add/triad over three 4 MB double arrays",
+             repeat="the four kernels"),
     Workload("linked_list", "pointer-chasing", "traversals, an update pass and unlinking on a scrambled 256 k-node list (4 MB)"),
     Workload("bst", "pointer-chasing", "unbalanced BST: 20 k inserts, 20 k lookups, recursive in-order walk"),
     Workload("hash_join", "memory-bound", "hash join: build 128 k tuples into a 4 MB open-addressing table, "
              "probe 128 k, scan"),
-    Workload("bfs", "memory-bound", "CSR build and two BFS runs on a random graph, 32 k vertices, 192 k edges"),
+    Workload("bfs", "memory-bound", "CSR build and two BFS runs on a random graph, 32 k vertices, 192 k edges",
+             repeat="BFS runs from further roots (K - 1 more)"),
     Workload("quicksort", "branchy", "median-of-three quicksort of 32 k random keys, then a verify pass"),
     Workload("binary_search", "branchy", "20 k lookups in a 4 MB sorted array: branchy, then branch-free"),
     Workload("lz_compress", "branchy", "LZ77 compression of 256 KB of generated text, then decompression"),
-    Workload("interpreter", "branchy", "stack bytecode interpreter (switch dispatch): primes below 2000, Collatz 1..250"),
+    Workload("interpreter", "branchy", "stack bytecode interpreter (switch dispatch): primes below 2000, Collatz 1..250",
+             repeat="the primes program (K - 1 more runs)"),
     Workload("sha256", "compute", "SHA-256 of a 32 KB message, then of 1000 short messages"),
     Workload("edit_distance", "compute", "dynamic programming: 500x500 edit distance, 40-item 0/1 knapsack"),
 )
@@ -98,6 +103,7 @@ class WorkloadEntry:
     output: str | None  # the program's checksum line from the full run
     seconds: float  # compile + trace (+ full count)
     trace_seconds: float
+    repeat: int = 1  # -DEDAFLOW_REPEAT (edaflow ipc workloads build --repeat)
 
 
 def _sha256(path: Path) -> str:
@@ -116,14 +122,19 @@ def require_gcc() -> str:
     return gcc
 
 
-def compile_workload(w: Workload, bin_dir: str | os.PathLike) -> Path:
-    """Compile `w` with gcc -O2 -static into bin_dir/NAME; ToolError with gcc's message on failure."""
+def compile_workload(w: Workload, bin_dir: str | os.PathLike, repeat: int = 1) -> Path:
+    """Compile `w` with gcc -O2 -static into bin_dir/NAME; ToolError with gcc's message on failure.
+    `repeat` > 1 (only for workloads with a `repeat` knob) adds -DEDAFLOW_REPEAT=repeat."""
+    if repeat != 1 and not w.repeat:
+        raise InputError(f"workload {w.name} has no repeat knob; --repeat works for: "
+                         f"{', '.join(x.name for x in WORKLOADS if x.repeat)}")
     gcc = require_gcc()
     bin_dir = Path(bin_dir)
     bin_dir.mkdir(parents=True, exist_ok=True)
     binary = (bin_dir / w.name).resolve()
     # Compile from the source directory with a bare file name: nothing path-dependent enters the binary.
-    command = [gcc, *CFLAGS, "-o", str(binary), w.source.name]
+    defines = [f"-DEDAFLOW_REPEAT={repeat}"] if repeat != 1 else []
+    command = [gcc, *CFLAGS, *defines, "-o", str(binary), w.source.name]
     proc = subprocess.run(command, cwd=SOURCE_DIR, capture_output=True, text=True)
     if proc.returncode != 0:
         first = next((line for line in proc.stderr.splitlines() if "error" in line), proc.stderr.strip()[:300])
@@ -201,16 +212,27 @@ def build_suite(
     max_instructions: int = DEFAULT_MAX_INSTRUCTIONS,
     only: Iterable[str] | None = None,
     full_count: bool = True,
+    repeat: int = 1,
     on_built: Callable[[WorkloadEntry], None] | None = None,
 ) -> Path:
     """Build, trace and describe the suite (or the workloads named in `only`) in `out_dir`.
 
     Returns the path of out_dir/workloads.json. Entries of workloads not rebuilt this time are kept
-    from an existing manifest, so `--only` refreshes part of a suite.
+    from an existing manifest, so `--only` refreshes part of a suite. `repeat` > 1 builds the
+    workloads with a repeat knob (`Workload.repeat`) K times longer; naming another is an InputError.
     """
     from ipc_predict.tracer import _gcc_version, valgrind_version
 
     chosen = [workload(n) for n in only] if only else list(WORKLOADS)
+    if repeat != 1:
+        if repeat < 1:
+            raise InputError(f"--repeat must be >= 1, not {repeat}")
+        if not only:
+            chosen = [w for w in chosen if w.repeat]
+        for w in chosen:
+            if not w.repeat:
+                raise InputError(f"workload {w.name} has no repeat knob; --repeat works for: "
+                                 f"{', '.join(x.name for x in WORKLOADS if x.repeat)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST_NAME
@@ -224,7 +246,7 @@ def build_suite(
             entries = {}
     for w in chosen:
         started = time.perf_counter()
-        binary = compile_workload(w, out / "bin")
+        binary = compile_workload(w, out / "bin", repeat=repeat)
         trace_path = out / f"{w.name}.champsimtrace.xz"
         with tempfile.TemporaryFile() as program_output:
             result = trace_workload(binary, trace_path, max_instructions, stdout=program_output)
@@ -249,6 +271,7 @@ def build_suite(
             output=output,
             seconds=round(time.perf_counter() - started, 2),
             trace_seconds=round(result.seconds, 2),
+            repeat=repeat,
         )
         entries[w.name] = asdict(entry)
         if on_built is not None:

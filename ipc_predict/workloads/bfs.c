@@ -54,6 +54,9 @@ int main(void) {
 
     uint64_t a = bfs(0);
     uint64_t b = bfs(V / 2 + 12345);
+#if EDAFLOW_REPEAT > 1
+    for (int r = 1; r < EDAFLOW_REPEAT; r++) b ^= bfs((uint32_t)(r * 7919u) & (V - 1)) << (r & 31);
+#endif
     printf("bfs checksum %016llx %016llx\n", (unsigned long long)a, (unsigned long long)b);
     return 0;
 }

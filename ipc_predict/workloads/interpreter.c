@@ -114,6 +114,10 @@ int main(void) {
     int64_t vars[8] = {0};
     roi_begin();
     int64_t primes = run(code + primes_at, vars);
+#if EDAFLOW_REPEAT > 1
+    for (int r = 1; r < EDAFLOW_REPEAT; r++)
+        if (run(code + primes_at, vars) != primes) return 1;
+#endif
     /* Jump targets are absolute within each program: rebase the second one. */
     int64_t relocated[512];
     for (int k = collatz_at; k < pc_emit; k++) relocated[k - collatz_at] = code[k];

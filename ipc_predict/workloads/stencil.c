@@ -9,7 +9,7 @@
 #include "workload.h"
 
 #define N 256
-#define SWEEPS 8
+#define SWEEPS (8 * EDAFLOW_REPEAT)
 
 static float grid[2][N][N];
 

@@ -8,7 +8,7 @@
 #include "workload.h"
 
 #define N (1 << 19)
-#define REPEAT 1
+#define REPEAT EDAFLOW_REPEAT
 
 static double a[N], b[N], c[N];
 

@@ -15,4 +15,11 @@ static inline uint64_t rng(void) {
 /* Region of interest: the tracer starts at the first call (edaflow ipc workloads build). */
 __attribute__((noinline, used)) void roi_begin(void) { __asm__ volatile(""); }
 
+/* Repetitions of the region of interest's main work, for long traces: `edaflow ipc workloads build
+ * --repeat K` compiles the workloads that support it with -DEDAFLOW_REPEAT=K. At 1 (the default) the
+ * preprocessed program is the one without the knob. */
+#ifndef EDAFLOW_REPEAT
+#define EDAFLOW_REPEAT 1
+#endif
+
 #endif
