@@ -86,6 +86,16 @@ def test_dask_local_cluster(tmp_path, abc_path):
     assert {d["design"]: d["status"] for d in s["designs"]} == {"rca32": "ok", "cla32": "ok"}
 
 
+@pytest.mark.slow  # the Dask client waits its 20 s connect timeout
+def test_unreachable_scheduler_records_nothing(tmp_path, abc_path):
+    m = manifest(tmp_path, SMALL[:1])
+    r = regress(tmp_path, m, "--scheduler", f"tcp://127.0.0.1:{_free_port()}", check=2)
+    assert r.stderr.strip().count("\n") == 0 and "cannot reach the Dask scheduler" in r.stderr, r.stderr
+    runs = subprocess.run([sys.executable, "-m", "edaflow.cli", "runs", "--json"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True)
+    assert json.loads(runs.stdout) == []  # no empty "aborted" run row is left behind
+
+
 def test_html_report_in_chromium(tmp_path, abc_path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     _need(chromium is not None, "chromium")

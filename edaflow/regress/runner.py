@@ -216,6 +216,8 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
             validate_settings(d.settings(settings))
         run_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
     names = man.names()
+    # Reach the farm before anything is recorded: an unreachable scheduler leaves no empty run behind.
+    client = _connect(scheduler) if scheduler else None
     # Resolve the baseline before any work: a bad run id or golden file runs nothing.
     if not resume:
         store.create_run({"id": run_id, "started": now(), "status": "running", "manifest_path": str(man.path),
@@ -228,6 +230,8 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
     try:
         base_label, base_rules = resolve_baseline(store, baseline, run_id, names, tolerance)
     except InputError:
+        if client is not None:
+            client.close()
         if not resume:
             with store.engine.begin() as conn:
                 from edaflow.regress.store import runs_t
@@ -258,13 +262,13 @@ def run_regression(manifest_path: str, db: str, *, strategy=None, budget=None, s
 
     try:
         with _sigterm_as_interrupt():
-            _dispatch(todo, record, jobs, scheduler, run_id)
+            _dispatch(todo, record, jobs, client, run_id)
     except KeyboardInterrupt:
         n = cancel_running()  # designs still running are killed, not left to finish in the background
         store.finish_run(run_id, "interrupted")  # resumable with --resume RUN_ID
         echo(f"interrupted: {n} running design(s) cancelled; resume with --resume {run_id}")
         raise
-    except InputError:  # e.g. an unreachable Dask scheduler: nothing ran
+    except InputError:  # a bad job found while dispatching: the run is kept, marked aborted
         store.finish_run(run_id, "aborted")
         raise
     store.finish_run(run_id)
@@ -290,14 +294,21 @@ class _sigterm_as_interrupt:
         return False
 
 
-def _dispatch(todo: list[dict], record, jobs: int, scheduler: str | None, run_id: str) -> None:
-    if scheduler:
-        from dask.distributed import Client, as_completed as dask_completed
+def _connect(scheduler: str):
+    """A Dask client of ``scheduler``; an unreachable one is a one-line input error."""
+    from dask.distributed import Client
 
-        try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    try:
+        return Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+
+
+def _dispatch(todo: list[dict], record, jobs: int, client, run_id: str) -> None:
+    """Run every job of ``todo`` on the Dask ``client``, or on ``jobs`` local threads when it is None."""
+    if client is not None:
+        from dask.distributed import as_completed as dask_completed
+
         futs = []
         try:
             futs = [client.submit(execute, j, key=f"edaflow-{run_id}-{j['design']}", pure=False) for j in todo]
