@@ -97,6 +97,23 @@ def test_abcrl_is_deterministic_for_a_seed(tmp_path, dec_aig):
     assert len(set(runs[0])) == 12  # no recipe evaluated twice
 
 
+def test_abcrl_alpha_zero_is_exactly_mcts_and_alpha_one_differs(tmp_path, dec_aig):
+    """α → 0 reduces to plain MCTS, literally: with α = 0 and no warm starts abcrl evaluates the same
+    recipes in the same order as `mcts` with the same seed; with α = 1 the prior changes the search."""
+    from synth.agent.runs import run_strategy
+    from synth.search.abcrl import AbcRL
+    from synth.search.classic import MCTS
+
+    path, _ = _ckpt(tmp_path)
+    agent = Agent.load(path)
+    hist = {}
+    for name, strat in (("mcts", MCTS()), ("a0", AbcRL(agent=agent, alpha=0.0, warm_starts=0, use_index=False)),
+                        ("a1", AbcRL(agent=agent, alpha=1.0, warm_starts=0, use_index=False))):
+        hist[name] = [str(e.recipe) for e in run_strategy(dec_aig, strat, budget=10, seed=2, action_set=ABC_RL).history]
+    assert hist["a0"] == hist["mcts"]
+    assert hist["a1"] != hist["mcts"]
+
+
 def test_tiny_training_run_end_to_end(tmp_path):
     work = tmp_path / "work"
     args = ["train", "--designs", "dec5to32,rca32", "--iterations", "1", "--sims", "8", "--steps", "5",

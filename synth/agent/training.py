@@ -51,7 +51,7 @@ class TrainConfig:
     split: str = "train"
     designs: list[str] = field(default_factory=list)  # names; empty: every design of the split
     max_ands: int = 3000  # leave bigger designs out (ABC time grows with size)
-    actions: str = "abc-rl"
+    actions: str = "strong"
     iterations: int = 3
     sims: int = 64  # evaluations per design search
     recipe_length: int = 10
@@ -158,7 +158,7 @@ class Trainer:
         from synth.agent.checkpoint import Checkpoint
         from synth.evaluator import RecipeEvaluator
         from synth.recipes import Recipe
-        from synth.search.abcrl import AbcRL
+        from synth.search.abcrl import AbcRL, best_recipe_targets
         from synth.search.base import SearchContext
 
         agent = Agent(Checkpoint(self.work / "latest.pt", net, self._meta(net), {}), threads=self.cfg.threads)
@@ -172,7 +172,8 @@ class Trainer:
                                 recipe_length=self.cfg.recipe_length, seed=seed, action_set=self.actions)
             strat = AbcRL(agent=agent, alpha=1.0, warm_starts=0, use_index=False)
             strat.search(ctx)
-            targets = strat.targets(len(self.actions), self.cfg.min_visits)
+            targets = strat.targets(len(self.actions), self.cfg.min_visits, self.actions)
+            targets += best_recipe_targets(ctx, self.actions)
             return ctx, targets
         finally:
             ev.close()

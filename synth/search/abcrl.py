@@ -1,19 +1,18 @@
-"""Strategy ``abcrl``: PUCT tree search over recipe steps with the learned policy as prior (ABC-RL).
+"""Strategy ``abcrl``: our ``mcts`` (best-reward UCT, synth/search/classic.py) guided by the learned policy (ABC-RL).
 
 * Prior: the agent's policy at each tree node, raised to the power α and renormalised (π^α). α comes
   from retrieval (:mod:`retrieval`): δ = cosine distance from this design's embedding to its nearest
-  indexed design, α = 1 − sigmoid(T·(δ − δ_th)); α → 0 is a uniform prior, i.e. plain PUCT-MCTS.
-  ``alpha=`` fixes it instead.
-* Selection: PUCT, ``Q + c·P(a)·sqrt(N)/(1 + n(a))`` with c = 1.38; Q is the node's value (by default the
-  best reward seen below it, as in our ``mcts``), min-max normalised over the rewards seen so far.
-  Dirichlet noise (α_D = 0.03) is mixed into the root prior with weight 0.15.
-* Leaf: expanded, then a rollout completes the recipe — its first action is the policy's most likely
-  one, the rest random — and the full recipe is evaluated once with ABC (one unit of budget). The value
-  head is trained but, as in the original, not used in search.
+  indexed design, α = 1 − sigmoid(T·(δ − δ_th)). ``alpha=`` fixes it instead.
+* The prior enters :class:`~synth.search.classic.MCTS` through its hooks, in three places: the untried
+  action to expand is drawn with probability ∝ π^α (instead of uniformly); the UCB1 score of a child
+  gets a progressive-bias term ``prior_weight·P(a)/(1 + n(a))``; and the rollout completes the recipe by
+  sampling every further step from π^α (instead of uniformly; a recipe already evaluated is redrawn
+  up to 8 times). With α = 0 (or no prior) none of the hooks is used and the search is *exactly*
+  ``mcts`` with the same seed: the same recipes in the same order (tests/test_agent.py checks it).
 * Warm starts: the best recipes of the k nearest indexed designs are evaluated first (they count
   towards the budget) and backed up into the tree.
-* Budget and ``--jobs`` as in ``mcts``: a round selects ``ctx.jobs`` paths with virtual visits, evaluates
-  them at once, backs them up; deterministic for a given ``(seed, jobs)``.
+* Budget and ``--jobs`` as in ``mcts`` (batch-synchronous rounds with virtual visits); deterministic for
+  a given ``(seed, jobs)``. The value head is trained but not used in search (as in ABC-RL).
 
 After a run, :attr:`AbcRL.report_extra` holds ``alpha``, ``neighbours`` (name, distance) and
 ``warm_start_evaluations`` for the synthesis report, and :meth:`AbcRL.targets` the tree's visit
@@ -23,27 +22,14 @@ distributions and values (the training targets).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from edaflow.errors import InputError
 from synth.recipes import Recipe
-from synth.search.base import SearchContext, SearchStrategy
-
-
-@dataclass
-class _PNode:
-    prior: np.ndarray | None = None  # over the action set; computed when the node is first selected from
-    children: dict = field(default_factory=dict)  # action index -> _PNode
-    visits: int = 0
-    total: float = 0.0
-    best: float = -math.inf
-
-    def value(self, max_weight: float) -> float:
-        mean = self.total / self.visits
-        return mean if max_weight == 0 else (1 - max_weight) * mean + max_weight * self.best
+from synth.search.base import SearchContext
+from synth.search.classic import MCTS
 
 
 def alpha_from_distance(delta: float, temperature: float, threshold: float) -> float:
@@ -54,24 +40,28 @@ def alpha_from_distance(delta: float, temperature: float, threshold: float) -> f
     return 1.0 - 1.0 / (1.0 + math.exp(-z))
 
 
-class AbcRL(SearchStrategy):
+class AbcRL(MCTS):
     name = "abcrl"
-    description = "ABC-RL: PUCT tree search with the learned policy as prior, weighted by retrieval of similar designs"
+    description = "ABC-RL: our mcts with the learned policy as prior, weighted by retrieval of similar designs"
 
     def __init__(self, checkpoint: str | Path | None = None, index: str | Path | None = None, *,
-                 alpha: float | None = None, warm_starts: int = 3, exploration: float = 1.38,
-                 dirichlet: float = 0.03, noise: float = 0.15, max_weight: float = 1.0,
+                 alpha: float | None = None, warm_starts: int = 3, exploration: float = 0.5,
+                 prior_weight: float = 1.0, max_weight: float = 1.0, policy_rollouts: bool = True,
                  temperature: float | None = None, threshold: float | None = None, agent=None,
                  use_index: bool = True):
+        super().__init__(exploration=exploration, max_weight=max_weight)
         self.checkpoint, self.index_path = checkpoint, index
         self.fixed_alpha = alpha
         self.k = warm_starts
-        self.c, self.dirichlet, self.noise, self.max_weight = exploration, dirichlet, noise, max_weight
+        self.prior_weight = prior_weight
+        self.policy_rollouts = policy_rollouts
         self.temperature, self.threshold = temperature, threshold
         self.agent = agent  # a synth.agent.Agent (loaded on first use otherwise)
         self.use_index = use_index
         self.report_extra: dict = {}
-        self.root: _PNode | None = None
+        self._emb = None
+        self._alpha = 0.0
+        self._warm: list[Recipe] = []
 
     # -- set-up: agent, embedding, α and neighbours ------------------------------------------------
     def _prepare(self, ctx: SearchContext):
@@ -101,167 +91,142 @@ class AbcRL(SearchStrategy):
             alpha = 0.0  # nothing to compare with: plain MCTS
         return emb, alpha, neighbours
 
-    def _priors(self, emb, prefixes: list[tuple[int, ...]], alpha: float) -> list[np.ndarray]:
+    def _warm_from(self, ctx: SearchContext, neighbours) -> list[Recipe]:
+        """The neighbours' best recipes that use this action set (not resyn2 itself, no repeats)."""
+        warm: list[Recipe] = []
+        for nb in neighbours[: self.k]:
+            steps = tuple(" ".join(s.split()) for s in (nb.best_recipe or "").split(";") if s.strip())
+            if not steps or steps == tuple(ctx.baseline.recipe.steps):
+                continue  # resyn2 itself: already evaluated as the baseline
+            if all(s in ctx.action_set for s in steps) and len(steps) <= ctx.recipe_length:
+                r = Recipe(steps)
+                if r not in warm:
+                    warm.append(r)
+        return warm
+
+    def _policy(self, prefixes: list[tuple[int, ...]]) -> np.ndarray:
+        """π^α (renormalised) for each prefix, shape (len(prefixes), actions)."""
         import torch  # lazily: registering the strategy must not make every CLI start import torch
 
         with torch.no_grad():
-            logits, _ = self.agent.net.heads(emb, prefixes)
+            logits, _ = self.agent.net.heads(self._emb, prefixes)
         probs = torch.softmax(logits, dim=1).double().numpy()
-        if alpha != 1.0:
-            probs = np.power(np.maximum(probs, 1e-12), alpha)
+        if self._alpha != 1.0:
+            probs = np.power(np.maximum(probs, 1e-12), self._alpha)
             probs /= probs.sum(axis=1, keepdims=True)
-        return list(probs)
+        return probs
+
+    def _index(self, ctx: SearchContext, steps) -> tuple[int, ...]:
+        return tuple(ctx.action_set.index(s) for s in steps)
+
+    # -- the MCTS hooks ----------------------------------------------------------------------------
+    def _prior(self, ctx: SearchContext, steps: list[str]) -> dict[str, float] | None:
+        if self._alpha <= 0:
+            return None
+        p = self._policy([self._index(ctx, steps)])[0]
+        return dict(zip(ctx.action_set, p.tolist()))
+
+    def _expand(self, ctx: SearchContext, node, steps: list[str]) -> str:
+        if node.prior is None:
+            return super()._expand(ctx, node, steps)
+        weights = [node.prior[a] for a in node.untried]
+        x, acc = ctx.rng.random() * sum(weights), 0.0
+        for i, w in enumerate(weights):
+            acc += w
+            if x < acc:
+                return node.untried.pop(i)
+        return node.untried.pop(len(weights) - 1)
+
+    def _rollouts(self, ctx: SearchContext, picks) -> list[Recipe]:
+        if self._alpha <= 0 or not self.policy_rollouts:
+            return super()._rollouts(ctx, picks)
+        seen = {ev.recipe.steps for ev in ctx.history}
+        out: list[Recipe] = []
+        for _, steps in picks:
+            for _ in range(9):
+                full = self._sample_completion(ctx, list(steps))
+                if full not in seen:
+                    break
+            seen.add(full)
+            out.append(Recipe(full))
+        return out
+
+    def _sample_completion(self, ctx: SearchContext, steps: list[str]) -> tuple[str, ...]:
+        acts = ctx.action_set
+        while len(steps) < ctx.recipe_length:
+            p = self._policy([self._index(ctx, steps)])[0]
+            x, acc, pick = ctx.rng.random(), 0.0, len(acts) - 1
+            for i, w in enumerate(p):
+                acc += w
+                if x < acc:
+                    pick = i
+                    break
+            steps.append(acts[pick])
+        return tuple(steps)
+
+    def _warm_recipes(self, ctx: SearchContext) -> list[Recipe]:
+        return list(self._warm)
 
     # -- the search ---------------------------------------------------------------------------------
     def run(self, ctx: SearchContext) -> None:
-        emb, alpha, neighbours = self._prepare(ctx)
-        actions = list(ctx.action_set)
-        n_act = len(actions)
-        np_rng = np.random.default_rng(ctx.seed)
-        root = self.root = _PNode()
-        root.prior = self._priors(emb, [()], alpha)[0]
-        if self.noise > 0:
-            root.prior = (1 - self.noise) * root.prior + self.noise * np_rng.dirichlet([self.dirichlet] * n_act)
-        lo, hi = math.inf, -math.inf
-        seen: set[tuple[int, ...]] = set()
-
-        def backup(path, score):
-            nonlocal lo, hi
-            lo, hi = min(lo, score), max(hi, score)
-            for n in path:
-                n.total += score
-                n.best = max(n.best, score)
-
-        def path_of(idx: tuple[int, ...]) -> list[_PNode]:
-            node, path = root, [root]
-            for a in idx:
-                node = node.children.setdefault(a, _PNode())
-                path.append(node)
-            return path
-
-        # Warm starts: the neighbours' best recipes, when they use this action set.
-        warm = []
-        for nb in neighbours[: self.k]:
-            steps = tuple(nb.best_recipe.split(";")) if nb.best_recipe else ()
-            steps = tuple(" ".join(s.split()) for s in steps if s.strip())
-            if steps == tuple(ctx.baseline.recipe.steps):
-                continue  # resyn2 itself: already evaluated as the baseline
-            if steps and all(s in actions for s in steps) and len(steps) <= ctx.recipe_length:
-                idx = tuple(actions.index(s) for s in steps)
-                if idx not in seen:
-                    seen.add(idx)
-                    warm.append(idx)
-        warm_used = 0
-        while warm and ctx.remaining > 0:
-            batch, warm = warm[: ctx.jobs], warm[ctx.jobs:]
-            evs = ctx.evaluate_many([Recipe(tuple(actions[i] for i in idx)) for idx in batch])
-            for idx, ev in zip(batch, evs):
-                path = path_of(idx)
-                for n in path:
-                    n.visits += 1
-                backup(path, ctx.score(ev))
-                warm_used += 1
+        self._emb, self._alpha, neighbours = self._prepare(ctx)
+        self._warm = self._warm_from(ctx, neighbours)
         import torch
 
         with torch.no_grad():
-            root_value = float(self.agent.net.heads(emb, [()])[1][0])
+            root_value = float(self.agent.net.heads(self._emb, [()])[1][0])
+        used0 = ctx.used
         self.report_extra = {
-            "alpha": round(alpha, 6),
+            "alpha": round(self._alpha, 6),
             "value_estimate": round(root_value, 5),  # the value head's guess of the best reward (unused in search)
             "neighbours": [{"name": nb.name, "distance": round(nb.distance, 6)} for nb in neighbours],
-            "warm_start_evaluations": warm_used,
+            "warm_start_evaluations": min(len(self._warm), max(0, ctx.remaining)),
             "checkpoint": str(self.agent.path),
         }
-
-        def norm(q: float) -> float:
-            if q == -math.inf:
-                return 0.0
-            return 0.5 if hi <= lo else (q - lo) / (hi - lo)
-
-        def select():
-            node, path, idx = root, [root], []
-            while len(idx) < ctx.recipe_length:
-                if node.prior is None:
-                    node.prior = self._priors(emb, [tuple(idx)], alpha)[0]
-                sq = math.sqrt(max(1, node.visits))
-                best_a, best_u = 0, -math.inf
-                for a in range(n_act):
-                    ch = node.children.get(a)
-                    q = norm(ch.value(self.max_weight)) if ch is not None and ch.visits else 0.0
-                    u = q + self.c * node.prior[a] * sq / (1 + (ch.visits if ch else 0))
-                    if u > best_u:
-                        best_a, best_u = a, u
-                child = node.children.get(best_a)
-                fresh = child is None
-                if fresh:
-                    child = node.children[best_a] = _PNode()
-                idx.append(best_a)
-                path.append(child)
-                node = child
-                if fresh:
-                    break
-            for n in path:
-                n.visits += 1  # virtual visit; the real one at back-up
-            return path, idx
-
-        def rollout(idx: list[int]) -> tuple[int, ...]:
-            full = list(idx)
-            if len(full) < ctx.recipe_length:
-                leaf_prior = self._priors(emb, [tuple(full)], alpha)[0] if alpha > 0 else None
-                full.append(int(np.argmax(leaf_prior)) if leaf_prior is not None else ctx.rng.randrange(n_act))
-            tries = 0
-            while True:
-                cand = full + [ctx.rng.randrange(n_act) for _ in range(ctx.recipe_length - len(full))]
-                if tuple(cand) not in seen or tries >= 8 or len(full) == ctx.recipe_length:
-                    return tuple(cand)
-                tries += 1
-
-        idle = 0
-        while ctx.remaining > 0:
-            picks, recipes = [], []
-            for _ in range(min(ctx.jobs, ctx.remaining)):
-                path, idx = select()
-                full = rollout(idx)
-                if full in seen:  # a finished recipe already evaluated: back up nothing new
-                    for n in path:
-                        n.visits -= 1
-                    idle += 1
-                    if idle > 200:
-                        full = tuple(ctx.rng.randrange(n_act) for _ in range(ctx.recipe_length))
-                        path = [root]
-                        root.visits += 1
-                    else:
-                        continue
-                seen.add(full)
-                picks.append((path, idx))
-                recipes.append(Recipe(tuple(actions[i] for i in full)))
-            if not recipes:
-                continue
-            idle = 0
-            evs = ctx.evaluate_many(recipes, [len(idx) for _, idx in picks])
-            for (path, _), ev in zip(picks, evs):
-                backup(path, ctx.score(ev))
+        super().run(ctx)
+        self.report_extra["warm_start_evaluations"] = min(len(self._warm), ctx.used - used0)
 
     # -- training targets --------------------------------------------------------------------------
-    def targets(self, n_actions: int, min_visits: int = 4) -> list[tuple[tuple[int, ...], np.ndarray, float]]:
+    def targets(self, n_actions: int, min_visits: int = 4, actions=None) -> list[tuple[tuple[int, ...], np.ndarray, float]]:
         """(prefix, visit distribution over the next action, best reward below) for every tree node
         with at least ``min_visits`` visits: AlphaZero-style policy and value targets."""
         out = []
         if self.root is None:
             return out
+        actions = list(actions if actions is not None else self.agent.actions)
         stack = [((), self.root)]
         while stack:
             prefix, node = stack.pop()
             if node.visits >= min_visits and node.children and node.best > -math.inf:
                 dist = np.zeros(n_actions)
                 for a, ch in node.children.items():
-                    dist[a] = ch.visits
+                    dist[actions.index(a)] = ch.visits
                 if dist.sum() > 0:
                     out.append((prefix, dist / dist.sum(), float(node.best)))
             for a, ch in node.children.items():
-                stack.append((prefix + (a,), ch))
+                stack.append((prefix + (actions.index(a),), ch))
         out.sort(key=lambda t: t[0])
         return out
+
+
+def best_recipe_targets(ctx: SearchContext, actions, top: int = 3) -> list[tuple[tuple[int, ...], np.ndarray, float]]:
+    """Self-imitation targets: for each of the ``top`` best distinct recipes a search found (better than
+    resyn2), every prefix with a one-hot target on the recipe's next step and the recipe's reward."""
+    actions = list(actions)
+    best: dict[tuple[str, ...], float] = {}
+    for ev in ctx.history:
+        if ev.ok and all(s in actions for s in ev.recipe.steps):
+            s = ctx.score(ev)
+            if s > 0 and s > best.get(ev.recipe.steps, -math.inf):
+                best[ev.recipe.steps] = s
+    out = []
+    for steps, score in sorted(best.items(), key=lambda kv: -kv[1])[:top]:
+        idx = [actions.index(s) for s in steps]
+        for i, a in enumerate(idx):
+            t = np.zeros(len(actions))
+            t[a] = 1.0
+            out.append((tuple(idx[:i]), t, float(score)))
+    return out
 
 
 def require_checkpoint(path: str | Path | None) -> None:

@@ -90,7 +90,7 @@ class SimulatedAnnealing(SearchStrategy):
 
 
 class _Node:
-    __slots__ = ("children", "visits", "total", "best", "untried")
+    __slots__ = ("children", "visits", "total", "best", "untried", "prior")
 
     def __init__(self, actions):
         self.children: dict[str, _Node] = {}
@@ -98,6 +98,7 @@ class _Node:
         self.total = 0.0
         self.best = -math.inf
         self.untried = list(actions)
+        self.prior: dict[str, float] | None = None  # only with a prior (the abcrl subclass)
 
     def value(self, max_weight: float) -> float:
         mean = self.total / self.visits
@@ -116,7 +117,12 @@ class MCTS(SearchStrategy):
 
     With N jobs the search is batch-synchronous: a round selects N paths one after another, each
     selection adding a virtual visit (worth reward 0 until the real one arrives) along its path so the
-    next selection is pushed elsewhere; the N rollouts are evaluated at once and backed up together."""
+    next selection is pushed elsewhere; the N rollouts are evaluated at once and backed up together.
+
+    Hooks for a learned prior (``synth/search/abcrl.py`` overrides them; here they change nothing):
+    :meth:`_prior` (a node's prior over the actions, adding ``prior_weight·P(a)/(1 + n(a))`` to the
+    UCB1 score), :meth:`_expand` (which untried action to expand), :meth:`_rollouts` (how recipes are
+    completed) and :meth:`_warm_recipes` (recipes evaluated first and backed up into the tree)."""
 
     name = "mcts"
     description = "UCT tree search over actions with random rollouts (one ABC evaluation per rollout)"
@@ -125,19 +131,40 @@ class MCTS(SearchStrategy):
         self.c = exploration
         # Single-player MCTS for optimisation: blend the mean with the best reward seen below a node.
         self.max_weight = max_weight
+        self.prior_weight = 1.0
+        self.root: _Node | None = None  # the last run's tree
+
+    # -- hooks (a learned prior overrides these; the defaults are plain UCT) --------------------------
+    def _prior(self, ctx: SearchContext, steps: list[str]) -> dict[str, float] | None:
+        return None
+
+    def _expand(self, ctx: SearchContext, node: _Node, steps: list[str]) -> str:
+        return node.untried.pop(ctx.rng.randrange(len(node.untried)))
+
+    def _rollouts(self, ctx: SearchContext, picks) -> list[Recipe]:
+        # Rollout: the tree path recurs in later simulations; the random rollout tail does not.
+        return [Recipe(tuple(steps + [ctx.rng.choice(ctx.action_set) for _ in range(ctx.recipe_length - len(steps))]))
+                for _, steps in picks]
+
+    def _warm_recipes(self, ctx: SearchContext) -> list[Recipe]:
+        return []
 
     def _select(self, ctx: SearchContext, root: _Node, norm) -> tuple[list[_Node], list[str]]:
         node, path, steps = root, [root], []
         while not node.untried and node.children and len(steps) < ctx.recipe_length:
             log_n = math.log(node.visits)
+            prior, w = node.prior, self.prior_weight
             action, node = max(
                 node.children.items(),
-                key=lambda kv: norm(kv[1].value(self.max_weight)) + self.c * math.sqrt(log_n / kv[1].visits),
+                key=lambda kv: norm(kv[1].value(self.max_weight)) + self.c * math.sqrt(log_n / kv[1].visits)
+                + (w * prior[kv[0]] / (1 + kv[1].visits) if prior else 0.0),
             )
             steps.append(action)
             path.append(node)
         if node.untried and len(steps) < ctx.recipe_length:  # expansion
-            action = node.untried.pop(ctx.rng.randrange(len(node.untried)))
+            if node.prior is None:
+                node.prior = self._prior(ctx, steps)
+            action = self._expand(ctx, node, steps)
             child = _Node(ctx.action_set)
             node.children[action] = child
             steps.append(action)
@@ -146,8 +173,24 @@ class MCTS(SearchStrategy):
             n.visits += 1
         return path, steps
 
+    def _warm_path(self, ctx: SearchContext, root: _Node, recipe: Recipe) -> list[_Node]:
+        """The tree path of a warm-start recipe (nodes created as needed), with a visit added."""
+        node, path = root, [root]
+        for step in recipe.steps[: ctx.recipe_length]:
+            child = node.children.get(step)
+            if child is None:
+                if step not in node.untried:
+                    break  # not an action of this set
+                node.untried.remove(step)
+                child = node.children[step] = _Node(ctx.action_set)
+            node = child
+            path.append(node)
+        for n in path:
+            n.visits += 1
+        return path
+
     def run(self, ctx: SearchContext) -> None:
-        root = _Node(ctx.action_set)
+        root = self.root = _Node(ctx.action_set)
         lo, hi = math.inf, -math.inf
 
         def norm(q: float) -> float:
@@ -155,13 +198,15 @@ class MCTS(SearchStrategy):
                 return 0.0
             return 0.5 if hi <= lo else (q - lo) / (hi - lo)
 
+        warm = self._warm_recipes(ctx)
         while ctx.remaining > 0:
-            picks = [self._select(ctx, root, norm) for _ in range(min(ctx.jobs, ctx.remaining))]
-            # Rollout: the tree path recurs in later simulations; the random rollout tail does not.
-            rollouts = [
-                Recipe(tuple(steps + [ctx.rng.choice(ctx.action_set) for _ in range(ctx.recipe_length - len(steps))]))
-                for _, steps in picks
-            ]
+            if warm:
+                batch, warm = warm[: ctx.jobs], warm[ctx.jobs:]
+                picks = [(self._warm_path(ctx, root, r), list(r.steps)) for r in batch]
+                rollouts = list(batch)
+            else:
+                picks = [self._select(ctx, root, norm) for _ in range(min(ctx.jobs, ctx.remaining))]
+                rollouts = self._rollouts(ctx, picks)
             evs = ctx.evaluate_many(rollouts, [len(steps) for _, steps in picks])
             for (path, _), ev in zip(picks, evs):
                 score = ctx.score(ev)
