@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from numba import njit
 
 from ipc_predict.traces import prefetch_chunks, read_trace_chunks
 
@@ -118,6 +119,41 @@ def _merge_last(keys: np.ndarray, vals: np.ndarray, new_keys: np.ndarray, new_va
     v = np.concatenate([new_vals, vals])
     uk, first = np.unique(k, return_index=True)  # first occurrence = the new value where present
     return uk, v[first]
+
+
+@njit(cache=True, nogil=True)
+def _dependency_kernel(src, dst, base, last_writer, dep_counts, out):
+    """For each instruction i and each distinct non-zero source register r: distance i - last
+    writer of r (when there is one) into the log2 bins of `dep_counts` (as `_log2_bins`); then its
+    destination registers become written at i. `out`: [count, count at distance 1, sum]."""
+    bins = dep_counts.shape[0]
+    for i in range(src.shape[0]):
+        g = base + i
+        for j in range(src.shape[1]):
+            r = src[i, j]
+            if r == 0:
+                continue
+            dup = False
+            for k in range(j):
+                if src[i, k] == r:
+                    dup = True
+            if dup or last_writer[r] < 0:
+                continue
+            d = g - last_writer[r]
+            b = 0
+            v = d
+            while v > 0:  # bit length = floor(log2 d) + 1 for d >= 1
+                b += 1
+                v >>= 1
+            dep_counts[min(b, bins - 1)] += 1.0
+            out[0] += 1
+            if d == 1:
+                out[1] += 1
+            out[2] += d
+        for j in range(dst.shape[1]):
+            r = dst[i, j]
+            if r != 0:
+                last_writer[r] = g
 
 
 class _Accumulator:
@@ -251,8 +287,19 @@ class _Accumulator:
         self.n_access += int(lines.size)
 
     def _dependencies(self, rec: np.ndarray) -> None:
-        """Distance from each (instruction, source register) to that register's last writer, by one
-        sort of read and write events per chunk (a read sorts before a write of the same instruction)."""
+        """Distance from each (instruction, distinct source register) to that register's last writer
+        (a read comes before a write of the same instruction): one compiled loop over the chunk."""
+        dst = np.ascontiguousarray(rec["destination_registers"])
+        src = np.ascontiguousarray(rec["source_registers"])
+        out = np.zeros(3, dtype=np.int64)  # reads with a writer, reads at distance 1, sum of distances
+        _dependency_kernel(src, dst, np.int64(self.n), self.last_writer, self.dep_counts, out)
+        self.counts["dep_n"] += int(out[0])
+        self.counts["dep_one"] += int(out[1])
+        self.dep_sum += float(out[2])
+
+    def _dependencies_numpy(self, rec: np.ndarray) -> None:
+        """The same statistics by one sort of read and write events per chunk (the reference the
+        compiled loop is tested against)."""
         dst, src = rec["destination_registers"], rec["source_registers"]
         m, base = int(rec.shape[0]), self.n
         span = 2 * m + 2

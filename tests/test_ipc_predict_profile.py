@@ -87,3 +87,20 @@ def test_profile_cli(tmp_path):
     assert run.exit_code == 0 and "corrupt profile" in run.output
     run = CliRunner().invoke(cli, ["ipc", "profile", str(tmp_path / "missing.champsimtrace.xz")])
     assert run.exit_code == 2 and "no such trace" in run.output
+
+
+def test_compiled_dependency_loop_matches_the_sorting_reference():
+    from ipc_predict import microbench as mb
+    from ipc_predict.profile import DEFAULT_INTERVAL, _Accumulator
+
+    r = mb.mixed(30_000)
+    r["source_registers"][::7, 1] = r["source_registers"][::7, 0]  # a register listed twice counts once
+    a, b = _Accumulator(DEFAULT_INTERVAL), _Accumulator(DEFAULT_INTERVAL)
+    for i in range(0, 30_000, 7_001):
+        ch = r[i:i + 7_001]
+        a._dependencies(ch)
+        b._dependencies_numpy(ch)
+        a.n += ch.shape[0]
+        b.n += ch.shape[0]
+    assert a.counts["dep_n"] > 0 and a.counts == b.counts and a.dep_sum == b.dep_sum
+    assert np.array_equal(a.dep_counts, b.dep_counts) and np.array_equal(a.last_writer, b.last_writer)
