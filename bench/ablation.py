@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark: the learned agent (abcrl) against classic search at equal budget, on held-out designs.
 
-Configurations (same action set, recipe length 10, seed 0, one ABC session, result cache off):
-resyn2 (the baseline), mcts, sa, abcrl (retrieval α and warm starts), abcrl with α fixed at 1,
-abcrl with α fixed at 0 (uniform prior: plain PUCT-MCTS, warm starts kept), abcrl without warm starts,
-and abcrl with PUCT constant 0.5 (chosen on training designs). For each design: ADP reduction vs resyn2 per configuration, wall time, and the iso-QoR budget: how
-many evaluations abcrl needed to reach the ADP of the best classic strategy at the full budget.
+Configurations (same action set and mapping choice for every row — by default the CLI's `--actions
+strong --mapping search` —, recipe length 10, one ABC session, result cache off): resyn2 (the
+baseline), mcts, sa, abcrl (retrieval α and warm starts), abcrl with α fixed at 1, abcrl with α fixed
+at 0 (no prior: exactly mcts, plus the warm starts), abcrl without warm starts. For each design: ADP
+reduction vs resyn2 per configuration, wall time, and the iso-QoR budget: how many evaluations abcrl
+needed to reach the best classic strategy's ADP. With mapping search the iso-QoR count compares the
+search phase (recipes mapped with the default `map`), since the re-mapping of the best recipes
+happens only in the last 10 % of any budget. `--time SECONDS` runs every configuration for that wall
+time instead of a budget (equal time; sections `ablation-time`, `ablation-time-public`).
 
 Designs: the test split of designs/ (never trained on) up to --max-ands AND nodes, and with --public
 the circuits of /tmp/public/manifest.toml (third-party, never trained or tuned on; not vendored).
@@ -13,7 +17,7 @@ Results are kept in a JSON file (--results) keyed by design, configuration, budg
 checkpoint, so an interrupted run continues; the tables go into docs/benchmarks.md between the
 `ablation` / `ablation-public` markers.
 
-    python bench/ablation.py [--budget 100] [--designs a,b] [--public] [--configs mcts,sa,abcrl]
+    python bench/ablation.py [--budget 100 | --time S] [--designs a,b] [--public] [--configs mcts,sa,abcrl]
 """
 
 from __future__ import annotations
@@ -41,10 +45,6 @@ CONFIGS = {
     "abcrl α=1": {"alpha": 1.0},
     "abcrl α=0": {"alpha": 0.0},
     "abcrl no warm": {"warm_starts": 0},
-    # PUCT constant 0.5 instead of ABC-RL's 1.38: chosen on 8 *training* designs (rca32, prio_enc64,
-    # rr_arbiter16, lzc_norm32, rv32i_dec, popcount64, barrel_shift32, bin2bcd16; seed 5, budget 100:
-    # mean 6.89 % vs 6.22 % for c = 1.38), never on the held-out circuits below.
-    "abcrl c=0.5": {"exploration": 0.5},
 }
 CLASSIC = ("mcts", "sa")
 
@@ -101,23 +101,31 @@ def _public_entries(path: Path):
             for d in data.get("design", [])]
 
 
-def run_one(aig: Path, config: str, budget: int, seed: int) -> dict:
+def run_one(aig: Path, config: str, budget: int, seed: int, actions: str = "strong", mapping: str = "search",
+            time_limit: float | None = None) -> dict:
+    from synth.actions import action_set
     from synth.agent.runs import run_strategy
-    from synth.recipes import ACTIONS
+    from synth.evaluator import DEFAULT_MAPPING
 
     strat = _strategy(config)
     t0 = time.perf_counter()
-    ctx = run_strategy(aig, strat, budget=budget, seed=seed, action_set=ACTIONS)
+    ctx = run_strategy(aig, strat, budget=budget, seed=seed, action_set=action_set(actions), mapping=mapping,
+                       time_limit=time_limit)
     secs = time.perf_counter() - t0
     base = ctx.baseline.qor.adp
-    traj, best = [], float("inf")
+    traj, traj_map, best, best_map = [], [], float("inf"), float("inf")
     for ev in ctx.history:
         if ev.ok:
             best = min(best, ev.qor.adp)
+            if ev.mapping == DEFAULT_MAPPING:
+                best_map = min(best_map, ev.qor.adp)
         traj.append(best)
+        traj_map.append(best_map)
     return {"baseline_adp": base, "best_adp": ctx.best.qor.adp, "best_recipe": str(ctx.best.recipe),
+            "best_mapping": ctx.best.mapping, "best_map_adp": best_map,
             "reduction_pct": 100.0 * (base - ctx.best.qor.adp) / base, "seconds": round(secs, 2),
-            "evaluations": ctx.used, "trajectory": traj, **getattr(strat, "report_extra", {})}
+            "evaluations": ctx.used, "trajectory": traj, "trajectory_map": traj_map,
+            **getattr(strat, "report_extra", {})}
 
 
 def _suggest_timing(aigs: list[Path]) -> str:
@@ -144,8 +152,8 @@ def iso_budget(traj: list[float], target: float) -> int | None:
     return None
 
 
-def table(results: dict, names: list[str], configs: list[str], budget: int, group_note: str) -> str:
-    head = "| design | " + " | ".join(configs) + " | best of mcts/sa | α | abcrl evals to best classic@%d |" % budget
+def table(results: dict, names: list[str], configs: list[str], budget: int, group_note: str, setting: str) -> str:
+    head = "| design | " + " | ".join(configs) + " | best of mcts/sa | α | abcrl evals to best classic's QoR |"
     lines = [head, "|---|" + "---:|" * (len(configs) + 3)]
     best_classic = []
     means = {c: [] for c in configs}
@@ -161,11 +169,12 @@ def table(results: dict, names: list[str], configs: list[str], budget: int, grou
             times[c].append(r[c]["seconds"])
             cells.append(f"{r[c]['reduction_pct']:+.2f} %")
         alpha = r.get("abcrl", {}).get("alpha")
-        classic = [r[c]["best_adp"] for c in CLASSIC if c in r]
+        classic = [r[c].get("best_map_adp", r[c]["best_adp"]) for c in CLASSIC if c in r]
         bc = max(r[c]["reduction_pct"] for c in CLASSIC if c in r) if classic else float("nan")
         best_classic.append(bc)
         cells.append(f"{bc:+.2f} %")
-        it = iso_budget(r["abcrl"]["trajectory"], min(classic)) if "abcrl" in r and classic else None
+        it = (iso_budget(r["abcrl"].get("trajectory_map", r["abcrl"]["trajectory"]), min(classic))
+              if "abcrl" in r and classic else None)
         iso.append(it)
         lines.append(f"| {n} | " + " | ".join(cells) + f" | {alpha:.3f} | {it if it else 'not reached'} |"
                      if alpha is not None else f"| {n} | " + " | ".join(cells) + " | - | - |")
@@ -179,9 +188,11 @@ def table(results: dict, names: list[str], configs: list[str], budget: int, grou
     wins = sum(1 for n in names if n in results and all(c in results[n] for c in configs)
                and "abcrl" in results[n] and all(c in results[n] for c in CLASSIC)
                and results[n]["abcrl"]["best_adp"] < min(results[n][c]["best_adp"] for c in CLASSIC))
-    note = (f"Budget {budget} evaluations, recipe length 10, seed 0, action set abc-rl, objective ADP, bundled "
+    note = (f"{setting}, recipe length 10, objective ADP, bundled "
             f"edaflow45 library, one ABC session, result cache off; {group_note}. Columns: ADP reduction vs resyn2 "
-            f"(higher is better). abcrl is strictly better than both mcts and sa on {wins}/{k} designs.")
+            f"(higher is better). abcrl is strictly better than both mcts and sa on {wins}/{k} designs. Last column: "
+            f"the evaluations abcrl needed until its best recipe under the default `map` was as good as the best "
+            f"mcts/sa recipe under `map` in their whole search phase.")
     pairs = [(results[n]["abcrl"]["value_estimate"], results[n]["abcrl"]["reduction_pct"] / 100) for n in names
              if n in results and "value_estimate" in results[n].get("abcrl", {})]
     if len(pairs) >= 2:
@@ -198,6 +209,9 @@ def table(results: dict, names: list[str], configs: list[str], budget: int, grou
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=int, default=100)
+    ap.add_argument("--time", type=float, help="seconds of wall clock per search instead of a budget (equal time)")
+    ap.add_argument("--actions", default="strong", help="action set of every row (the checkpoint must match)")
+    ap.add_argument("--mapping", default="search", help="--mapping of every row")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--designs", help="comma-separated test-split design names (default: all up to --max-ands)")
     ap.add_argument("--max-ands", type=int, default=2100)
@@ -205,7 +219,7 @@ def main() -> int:
     ap.add_argument("--public-manifest", default="/tmp/public/manifest.toml")
     ap.add_argument("--public-designs", help="comma-separated names from the public manifest")
     ap.add_argument("--configs", default=",".join(CONFIGS))
-    ap.add_argument("--results", default=str(Path(tempfile.gettempdir()) / "edaflow_ablation.json"))
+    ap.add_argument("--results", default=str(Path(tempfile.gettempdir()) / "edaflow_ablation_v2.json"))
     ap.add_argument("--aig-dir", default=str(Path(tempfile.gettempdir()) / "edaflow_ablation_aigs"))
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
@@ -219,11 +233,13 @@ def main() -> int:
     store = json.loads(rp.read_text()) if rp.exists() else {}
     designs = _aigs(args)
     results: dict[str, dict] = {}
+    budget = 100000 if args.time else args.budget
     for name, aig, group in designs:
         for c in configs:
-            key = f"{name}|{c}|{args.budget}|{args.seed}|{ck_tag if c.startswith('abcrl') else '-'}"
+            key = (f"{name}|{c}|{args.time and f't{args.time:g}' or args.budget}|{args.seed}|{args.actions}|"
+                   f"{args.mapping}|{ck_tag if c.startswith('abcrl') else '-'}")
             if key not in store:
-                store[key] = run_one(aig, c, args.budget, args.seed)
+                store[key] = run_one(aig, c, budget, args.seed, args.actions, args.mapping, args.time)
                 tmp = rp.with_name(rp.name + ".tmp")
                 tmp.write_text(json.dumps(store))
                 os.replace(tmp, rp)
@@ -233,19 +249,25 @@ def main() -> int:
             results.setdefault(name, {})[c] = store[key]
     suggest_note = _suggest_timing([aig for _, aig, _ in designs]) if any(c.startswith("abcrl") for c in configs) else ""
     groups = {"test": [n for n, _, g in designs if g == "test"], "public": [n for n, _, g in designs if g == "public"]}
+    load = os.getloadavg()[0]
+    setting = ((f"{args.time:g} s of wall clock per search" if args.time else f"Budget {args.budget} evaluations")
+               + f", seed {args.seed}, `--actions {args.actions} --mapping {args.mapping}` for every row, checkpoint "
+               f"{ck.name} (mtime tag {ck_tag}); 1-minute load average {load:.1f} when the tables were written")
     out = table(results, groups["test"], configs, args.budget, "designs/ test split (never trained on): "
-                + ", ".join(groups["test"])) + suggest_note
+                + ", ".join(groups["test"]), setting) + suggest_note
     print(out)
+    sec = "ablation-time" if args.time else "ablation"
+    kind = "equal time" if args.time else ""
     if not args.no_write:
-        replace_section(DOC, "<!-- ablation:begin -->", "<!-- ablation:end -->", out,
-                        "Learned agent ablation (bench/ablation.py), test split")
+        replace_section(DOC, f"<!-- {sec}:begin -->", f"<!-- {sec}:end -->", out,
+                        f"Learned agent ablation (bench/ablation.py), test split{', ' + kind if kind else ''}")
     if groups["public"]:
         outp = table(results, groups["public"], configs, args.budget,
-                     "public third-party circuits (never trained or tuned on): " + ", ".join(groups["public"]))
+                     "public third-party circuits (never trained or tuned on): " + ", ".join(groups["public"]), setting)
         print(outp)
         if not args.no_write:
-            replace_section(DOC, "<!-- ablation-public:begin -->", "<!-- ablation-public:end -->", outp,
-                            "Learned agent ablation (bench/ablation.py), public circuits")
+            replace_section(DOC, f"<!-- {sec}-public:begin -->", f"<!-- {sec}-public:end -->", outp,
+                            f"Learned agent ablation (bench/ablation.py), public circuits{', ' + kind if kind else ''}")
     return 0
 
 

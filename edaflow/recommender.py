@@ -129,7 +129,9 @@ class RecipeRecommender:
 
         files = [str(path)] if isinstance(path, (str, os.PathLike)) else [str(p) for p in path]
         opts = SynthOptions(files=files, strategy="abcrl", budget=budget, seed=seed, jobs=jobs,
-                            outdir=str(outdir) if outdir else None, action_set=synth_options.pop("action_set", "abc-rl"),
+                            outdir=str(outdir) if outdir else None,
+                            action_set=synth_options.pop("action_set", ",".join(self.actions)),
+                            mapping=synth_options.pop("mapping", "search"),
                             strategy_options={"checkpoint": self.checkpoint, "index": self.index,
                                               "agent": self.agent},
                             **synth_options)

@@ -12,8 +12,8 @@ _REGISTRY: dict[str, type[SearchStrategy]] = {}
 #: split of designs/ (docs/synth.md "The default", tables in docs/benchmarks.md). The library API's
 #: SynthOptions keeps mcts/abc-rl/map so that `edaflow regress` histories stay comparable.
 CLI_DEFAULTS = {"strategy": "mcts", "actions": "strong", "mapping": "search"}
-#: The classic strategies take any action set; others (a learned agent) default to abc-rl, the set
-#: their checkpoints are trained on.
+#: The classic strategies take any action set; a learned agent takes its checkpoint's (the bundled
+#: abcrl checkpoint is trained on the default, strong).
 CLASSIC_STRATEGIES = ("resyn2", "random", "greedy", "sa", "mcts")
 
 
