@@ -2,6 +2,7 @@
 
     python bench/champsim_compare.py                          # suite in ~/.cache/edaflow/workloads
     python bench/champsim_compare.py --traces /tmp/wl --only stream,bfs --warmup 200000 --instructions 1000000
+    python bench/champsim_compare.py --traces /tmp/unseen --section champsim-unseen   # any *.champsimtrace.xz
     python bench/champsim_compare.py --champsim /path/to/bin/champsim --no-write
 
 ChampSim is the reference build of /work/shared/reference/champsim (commit 2ff2501, its default
@@ -10,8 +11,12 @@ ChampSim is the reference build of /work/shared/reference/champsim (commit 2ff25
 is built and traced with `ipc_predict.workloads.build_suite` when `--traces` has no workloads.json.
 
 Both simulators get the same trace, the same warm-up and the same number of detailed instructions
-(ChampSim's warm-up is detailed timing, ours functional warming). ChampSim restarts a trace at its
-end, so warm-up + instructions must stay below every trace's record count (checked). Our simulator
+(ChampSim's warm-up is detailed timing, ours functional warming). The default is the issue's setting:
+1,000,000 warm-up instructions and the rest of each trace detailed (`--instructions rest`: the
+trace's record count less the warm-up less `REST_MARGIN` records, because ChampSim restarts a trace
+at its end and its fetch runs a few hundred records ahead of retirement); a fixed `--instructions N`
+must keep warm-up + N below every trace's record count (checked). A `--traces` folder without
+workloads.json is taken as its `*.champsimtrace.xz` files, their records counted by reading them. Our simulator
 runs from the CLI (`python -m edaflow.cli ipc sim`, a fresh process each time), ChampSim as its
 binary; CPU seconds are each child's user+system time (the machine may be shared), MIPS are
 (warm-up + detailed instructions) per CPU second. ChampSim runs under `nice -n 10`, one at a time,
@@ -49,6 +54,7 @@ from bench.docsection import replace_section  # noqa: E402
 BEGIN, END = "<!-- champsim:begin -->", "<!-- champsim:end -->"
 REFERENCE = Path("/work/shared/reference/champsim")
 CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "edaflow"
+REST_MARGIN = 1_000  # records left unsimulated at a trace's end with --instructions rest
 KNOWN_BUILDS = (Path("/tmp/champsim_build/cs/bin/champsim"), CACHE_HOME / "champsim" / "bin" / "champsim")
 
 
@@ -193,6 +199,8 @@ def suite(traces: str | None, only: list[str] | None) -> list[tuple[str, Path, i
 
     d = Path(traces) if traces else CACHE_HOME / "workloads"
     manifest = d / W.MANIFEST_NAME
+    if not manifest.exists() and traces and sorted(d.glob("*.champsimtrace.xz")):
+        return _plain_folder(d, only)
     if not manifest.exists():
         print(f"building and tracing the workload suite into {d} (a few minutes)", file=sys.stderr)
         W.build_suite(d)
@@ -206,6 +214,33 @@ def suite(traces: str | None, only: list[str] | None) -> list[tuple[str, Path, i
         missing = set(only) - {n for n, _, _ in out}
         if missing:
             raise SystemExit(f"not in {manifest}: {', '.join(sorted(missing))}")
+    return out
+
+
+def _plain_folder(d: Path, only: list[str] | None) -> list[tuple[str, Path, int]]:
+    """(name, path, record count) of every `*.champsimtrace.xz` in `d` (records counted by reading)."""
+    from ipc_predict.traces import read_trace_chunks
+
+    out = []
+    for t in sorted(d.glob("*.champsimtrace.xz")):
+        name = t.name.removesuffix(".champsimtrace.xz")
+        if only and name not in only:
+            continue
+        out.append((name, t, sum(len(c) for c in read_trace_chunks(t, validate=False))))
+    if only and set(only) - {n for n, _, _ in out}:
+        raise SystemExit(f"no {', '.join(sorted(set(only) - {n for n, _, _ in out}))} trace in {d}")
+    return out
+
+
+def detailed_counts(traces: list[tuple[str, Path, int]], warmup: int, instructions: str) -> dict[str, int]:
+    """Detailed instructions per trace: `instructions` ("rest" or a count), checked against its length."""
+    out = {}
+    for name, trace, records in traces:
+        n = records - warmup - REST_MARGIN if instructions == "rest" else int(instructions)
+        if n <= 0 or warmup + n >= records:
+            raise SystemExit(f"{trace}: {records:,} records, too few for warm-up {warmup:,} + "
+                             f"{'the rest' if instructions == 'rest' else f'{n:,}'}; ChampSim would wrap around")
+        out[name] = n
     return out
 
 
@@ -227,12 +262,11 @@ def _spearman(a: list[float], b: list[float]) -> float:
     return cov / (va * vb) if va and vb else float("nan")
 
 
-def table(rows: list[dict], warmup: int, instructions: int, note: str) -> str:
+def table(rows: list[dict], warmup: int, instructions: str, note: str) -> str:
     head = ("| trace | IPC ChampSim | IPC ours | diff | L1D MPKI CS / ours | L2 MPKI CS / ours | "
             "LLC MPKI CS / ours | branch MPKI CS / ours | CPU s CS / CLI / lib | MIPS/CPU-s CS / CLI / lib | "
             "speed-up CLI / lib |")
     lines = [head, "|" + "---|" * 1 + "---:|" * 10]
-    total = warmup + instructions
     diffs, cs_cpu, our_cpu, lib_cpu = [], 0.0, 0.0, 0.0
     for r in rows:
         c, o = r["champsim"], r["ours"]
@@ -241,6 +275,7 @@ def table(rows: list[dict], warmup: int, instructions: int, note: str) -> str:
         cs_cpu += c["cpu_seconds"]
         our_cpu += o["cpu_seconds"]
         lib_cpu += o["lib_cpu_seconds"]
+        total = warmup + o["instructions"]
         mc, mo, ml = (total / x / 1e6 for x in (c["cpu_seconds"], o["cpu_seconds"], o["lib_cpu_seconds"]))
         lines.append(
             f"| {r['name']} | {c['ipc']:.3f} | {o['ipc']:.3f} | {100 * diff:+.1f} % | "
@@ -252,9 +287,12 @@ def table(rows: list[dict], warmup: int, instructions: int, note: str) -> str:
     absd = [abs(d) for d in diffs]
     within = sum(1 for d in absd if d <= 0.15)
     rho = _spearman([r["champsim"]["ipc"] for r in rows], [r["ours"]["ipc"] for r in rows])
-    n_all = len(rows) * total
+    n_all = sum(warmup + r["ours"]["instructions"] for r in rows)
+    counts = (f"{int(instructions):,} detailed instructions" if instructions != "rest" else
+              f"the rest of the trace detailed ({sum(r['ours']['instructions'] for r in rows):,} "
+              f"detailed instructions in all)")
     summary = (
-        f"\nWarm-up {warmup:,} + {instructions:,} detailed instructions per trace, default core of both. "
+        f"\nWarm-up {warmup:,} + {counts} per trace, default core of both. "
         f"Mean |IPC diff| **{100 * sum(absd) / len(absd):.1f} %**, max {100 * max(absd):.1f} %, "
         f"{within} of {len(rows)} traces within 15 % (target: mean ≤ 5 %, all within 15 %); "
         f"Spearman ρ of IPC {rho:.3f}. CPU time over the suite: ChampSim {cs_cpu:.0f} s "
@@ -280,7 +318,7 @@ ABLATIONS = {  # mechanism -> the configuration change that switches it off
 }
 
 
-def ablation(rows: list[dict], traces: list[tuple[str, Path, int]], warmup: int, instructions: int) -> str:
+def ablation(rows: list[dict], traces: list[tuple[str, Path, int]], warmup: int, counts: dict[str, int]) -> str:
     """Mean |IPC diff| vs ChampSim with each mechanism switched off (in-process, ChampSim cached)."""
     from ipc_predict.config import CoreConfig
     from ipc_predict.simulator import simulate
@@ -293,7 +331,7 @@ def ablation(rows: list[dict], traces: list[tuple[str, Path, int]], warmup: int,
     full = {n: r["ours"]["ipc"] for n, r in ((r["name"], r) for r in rows)}
     for label, change in [("nothing (all mechanisms on)", {})] + list(ABLATIONS.items()):
         cfg = base.replace(change)
-        ipc = {n: (simulate(paths[n], cfg, warmup=warmup, instructions=instructions).ipc if change else full[n])
+        ipc = {n: (simulate(paths[n], cfg, warmup=warmup, instructions=counts[n]).ipc if change else full[n])
                for n in cs}
         d = {n: abs(ipc[n] - cs[n]) / cs[n] for n in cs}
         worst = max(d, key=d.get)
@@ -303,6 +341,12 @@ def ablation(rows: list[dict], traces: list[tuple[str, Path, int]], warmup: int,
                    f"{100 * moved[most]:+.1f} % ({most}) |")
         print(out[-1], flush=True)
     return "\n".join(out) + "\n"
+
+
+SECTION_HEADINGS = {
+    "champsim": "Our simulator vs ChampSim (`bench/champsim_compare.py`)",
+    "champsim-unseen": "Programs we did not write (`--traces` on the unseen set)",
+}
 
 
 def write_between(path: Path, text: str, begin: str = BEGIN, end: str = END,
@@ -315,8 +359,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--champsim", help="ChampSim binary (default: a known build, else build one)")
     ap.add_argument("--traces", help="folder with workloads.json and the traces (default: build the suite)")
     ap.add_argument("--only", help="comma-separated workload names")
-    ap.add_argument("--warmup", type=int, default=200_000)
-    ap.add_argument("--instructions", type=int, default=1_000_000)
+    ap.add_argument("--warmup", type=int, default=1_000_000, help="warm-up instructions (default 1,000,000)")
+    ap.add_argument("--instructions", default="rest",
+                    help="detailed instructions per trace, or 'rest' (default): the rest of each trace")
     ap.add_argument("--config", help="our core configuration TOML (default: the ChampSim-like default)")
     ap.add_argument("--cache", default=str(CACHE_HOME / "champsim-results"), help="ChampSim result cache")
     ap.add_argument("--note", default="", help="a line printed under the table")
@@ -324,31 +369,39 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cached-only", action="store_true",
                     help="only the traces whose ChampSim result is already cached (no ChampSim runs)")
     ap.add_argument("--json-out", help="also write all numbers to this JSON file")
+    ap.add_argument("--section", default="champsim",
+                    help="docs/benchmarks.md section to write: champsim (default) or champsim-unseen")
+    ap.add_argument("--champsim-only", action="store_true",
+                    help="only run (and cache) ChampSim on the traces, one at a time; no table")
     ap.add_argument("--ablation", action="store_true",
                     help="also switch each mechanism off in turn (default core, in-process) and write "
                          "the mean |IPC diff| of each to docs/benchmarks.md (champsim-ablation markers)")
     args = ap.parse_args(argv)
-    if args.warmup < 0 or args.instructions <= 0:
-        raise SystemExit("--warmup must be >= 0 and --instructions > 0")
+    if args.instructions != "rest" and not (args.instructions.isdigit() and int(args.instructions) > 0):
+        raise SystemExit("--instructions must be a positive count or 'rest'")
+    if args.warmup < 0:
+        raise SystemExit("--warmup must be >= 0")
 
     binary = find_or_build_champsim(args.champsim)
     only = args.only.split(",") if args.only else None
     rows = []
     traces = suite(args.traces, only)
-    for name, trace, records in traces:
-        if args.warmup + args.instructions >= records:
-            raise SystemExit(f"{trace}: {records:,} records, fewer than warm-up + instructions "
-                             f"({args.warmup + args.instructions:,}); ChampSim would wrap around")
+    counts = detailed_counts(traces, args.warmup, args.instructions)
+    if args.champsim_only:
+        for name, trace, _ in traces:
+            c = run_champsim(binary, trace, args.warmup, counts[name], Path(args.cache))
+            print(f"{name:15s} ChampSim {c['ipc']:.3f} ({c.get('cpu_seconds', 0):.1f} s)", flush=True)
+        return
     # Ours first (seconds), then ChampSim (minutes, cached): the model measured is the one at start.
     if args.cached_only:
-        traces = [x for x in traces if champsim_cached(binary, x[1], args.warmup, args.instructions, Path(args.cache))]
+        traces = [x for x in traces if champsim_cached(binary, x[1], args.warmup, counts[x[0]], Path(args.cache))]
         if not traces:
             raise SystemExit("no cached ChampSim results for these traces and counts")
-    ours = {name: run_ours(trace, args.warmup, args.instructions, args.config) for name, trace, _ in traces}
+    ours = {name: run_ours(trace, args.warmup, counts[name], args.config) for name, trace, _ in traces}
     for name, trace, _ in traces:
-        ours[name]["lib_cpu_seconds"] = run_ours_in_process(trace, args.warmup, args.instructions, args.config)
+        ours[name]["lib_cpu_seconds"] = run_ours_in_process(trace, args.warmup, counts[name], args.config)
     for name, trace, _ in traces:
-        c = run_champsim(binary, trace, args.warmup, args.instructions, Path(args.cache))
+        c = run_champsim(binary, trace, args.warmup, counts[name], Path(args.cache))
         o = ours[name]
         rows.append({"name": name, "champsim": c, "ours": o})
         print(f"{name:15s} ChampSim {c['ipc']:.3f} ({c['cpu_seconds']:.1f} s)  ours {o['ipc']:.3f} "
@@ -358,10 +411,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(rows, indent=1))
     if not args.no_write:
-        write_between(ROOT / "docs" / "benchmarks.md", text)
+        write_between(ROOT / "docs" / "benchmarks.md", text, f"<!-- {args.section}:begin -->",
+                      f"<!-- {args.section}:end -->", SECTION_HEADINGS.get(args.section, args.section))
     if args.ablation:
-        ab = ablation(rows, traces, args.warmup, args.instructions)
-        ab += (f"\nSame traces and counts as the table above ({args.warmup:,} + {args.instructions:,}); "
+        ab = ablation(rows, traces, args.warmup, counts)
+        ab += (f"\nSame traces and counts as the table above ({args.warmup:,} + {args.instructions}); "
                "each row switches one mechanism off in the default core (`ABLATIONS` in the script).\n")
         if not args.no_write:
             write_between(ROOT / "docs" / "benchmarks.md", ab, "<!-- champsim-ablation:begin -->",
