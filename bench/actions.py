@@ -122,6 +122,7 @@ def jobs_scaling(args) -> str:
             for jobs in (1, 2):
                 la = os.getloadavg()[0]
                 res = synthesize(SynthOptions(files=[str(f) for f in d.files], budget=args.budget, jobs=jobs,
+                                              strategy="mcts", action_set="abc-rl", mapping="map",
                                               seed=1, outdir=f"{tmp}/{rep}-{jobs}", use_cache=False,
                                               **d.synth_kwargs()))
                 srch = res.report["search"]
@@ -131,7 +132,7 @@ def jobs_scaling(args) -> str:
                 print(rows[-1], flush=True)
     lines = [
         f"`edaflow synth designs/{args.design}.v --budget {args.budget} --jobs N --seed 1 --strategy mcts --actions abc-rl "
-        f"--mapping map` (the library API's defaults, result cache off), {res.report['design']['and']} AND nodes; evaluations per second of the "
+        f"--mapping map` (the table's configuration, result cache off), {res.report['design']['and']} AND nodes; evaluations per second of the "
         f"search phase. The machine has {os.cpu_count()} cores shared with other engineers' jobs: the load "
         f"average (1 min) before and after each run is shown, and speed-ups measured under load are not what "
         f"an idle machine gives.",

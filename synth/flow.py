@@ -31,7 +31,7 @@ from synth.frontend import DesignInput, load_design, yosys_warnings
 from synth.netlist import prove_abc_netlist, replay_script, write_mapped_netlist
 from synth.qor import OBJECTIVES, genlib_critical_path, improvement_pct, liberty_critical_path
 from synth.recipes import ACTION_SETS, Recipe, load_recipe_file
-from synth.search import SearchContext, get_strategy
+from synth.search import CLI_DEFAULTS, SearchContext, get_strategy
 from synth.search.classic import GivenRecipes
 
 
@@ -50,11 +50,13 @@ class SynthOptions:
     defines: Sequence[str] = ()
     params: Mapping[str, str] = field(default_factory=dict)
     yosys_abc: bool = False  # let Yosys run its own ABC pass before the search (Verilog inputs)
-    strategy: str = "mcts"
+    # Strategy, action set and mapping: the same defaults as `edaflow synth` (one source of truth,
+    # synth.search.CLI_DEFAULTS); only ``jobs`` differs (below).
+    strategy: str = CLI_DEFAULTS["strategy"]
     budget: int | None = 100  # None: no evaluation limit (needs time_limit)
     recipe_length: int = 10
     objective: str = "adp"
-    action_set: str = "abc-rl"
+    action_set: str = CLI_DEFAULTS["actions"]
     library: CellLibrary | None = None
     seed: int = 0
     outdir: str | None = None
@@ -68,7 +70,7 @@ class SynthOptions:
     # ABC sessions evaluating at once; None: the number of cores (the CLI's default). 1 here because
     # library callers such as `edaflow regress` already run designs in parallel.
     jobs: int | None = 1
-    mapping: str = DEFAULT_MAPPING  # "map", "search" (every mapping) or a comma-separated list
+    mapping: str = CLI_DEFAULTS["mapping"]  # "map", "search" (every mapping) or a comma-separated list
     recipe_file: str | None = None  # evaluate these recipes (one a line) instead of searching
     strategy_options: Mapping[str, object] = field(default_factory=dict)  # keyword options of the strategy
 
@@ -248,6 +250,8 @@ def synthesize(
             raise ToolError(f"the resyn2 baseline failed on {design.top}: {baseline.error}")
         action_set = parse_action_list(opts.action_set)
         mappings = parse_mappings(opts.mapping, opts.objective)
+        if opts.strategy == "resyn2" and opts.recipe_file is None:
+            mappings = (DEFAULT_MAPPING,)  # the baseline only: no search, so no mapping choice either
         jobs = opts.jobs or default_jobs()
         pool = EvaluatorPool(evaluator, jobs)
         ctx = SearchContext(

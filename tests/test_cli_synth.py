@@ -251,6 +251,9 @@ def test_resyn2_strategy_reports_no_budget(tmp_path, abc_path):
     assert r.returncode == 0, r.stderr
     rep = json.loads((tmp_path / "o" / "report.json").read_text())
     assert rep["budget"] == 0 and "baseline only, no search" in r.stdout and "budget 100" not in r.stdout
+    # the default --mapping search does not turn the baseline into a search over mappings
+    assert rep["search"]["evaluations"] == 0 and rep["mapping"] == "map"
+    assert rep["improvement_pct"]["adp"] == 0
 
 
 def test_ctrl_c_leaves_no_staging_folder(tmp_path, abc_path):

@@ -10,7 +10,7 @@ _REGISTRY: dict[str, type[SearchStrategy]] = {}
 
 #: What `edaflow synth design.v` does with no flags: the best configuration at budget 100 on the test
 #: split of designs/ (docs/synth.md "The default", tables in docs/benchmarks.md). The library API's
-#: SynthOptions keeps mcts/abc-rl/map so that `edaflow regress` histories stay comparable.
+#: SynthOptions takes its defaults from here too (only its jobs differs: 1).
 CLI_DEFAULTS = {"strategy": "mcts", "actions": "strong", "mapping": "search"}
 #: The classic strategies take any action set; a learned agent takes its checkpoint's (the bundled
 #: abcrl checkpoint is trained on the default, strong).
