@@ -16,8 +16,12 @@ checked with ``cec`` against the input:
 and ``edaflow synth`` with the CLI's default settings (``CLI_DEFAULTS``; ``--jobs`` = cores) and ``--time T`` (its own equivalence checks pass or it
 fails). Writes the `portfolio` (or --section) table of docs/benchmarks.md.
 
-    python bench/portfolio.py [--time 10] [--designs a,b]            # our test split
+    python bench/portfolio.py [--time 10] [--jobs 1] [--designs a,b]            # our test split
     python bench/portfolio.py --files /tmp/public/epfl/*.v --section portfolio-public
+
+ABC (flows and edaflow alike): the pyosys wheel's ``yosys-abc`` unless ``--abc`` names one
+(``bench.strategies.bench_abc``); the table names its version. ``--jobs``: edaflow's ABC sessions
+(default: the number of cores, as the CLI; the ABC flows use one).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from abc_bin import bundled_library, load_library  # noqa: E402
-from bench.strategies import DOC, replace_section  # noqa: E402
+from abc_bin import abc_version  # noqa: E402
+from bench.strategies import DOC, bench_abc, replace_section  # noqa: E402
 from edaflow.manifest import load_manifest  # noqa: E402
 from synth.abc_session import AbcError, AbcSession  # noqa: E402
 from synth.equivalence import Verdict, check_equivalence  # noqa: E402
@@ -85,7 +90,10 @@ def main() -> int:
     ap.add_argument("--section", help="docs/benchmarks.md section (default: portfolio, or portfolio-public with --files)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--abc", help="ABC executable (default: the pyosys wheel's yosys-abc)")
+    ap.add_argument("--jobs", type=int, help="edaflow's ABC sessions (default: the number of cores)")
     args = ap.parse_args()
+    abc = bench_abc(args.abc)
     library = (load_library(args.liberty, "liberty") if args.liberty else
                load_library(args.genlib, "genlib") if args.genlib else bundled_library())
     if args.files:
@@ -98,9 +106,9 @@ def main() -> int:
     section = args.section or ("portfolio-public" if args.files else "portfolio")
     fl = flows(args.time)
     names = list(fl) + ["best ABC flow", "edaflow"]
-    rows, reds = [], {n: [] for n in names}
+    rows, reds, loads = [], {n: [] for n in names}, [os.getloadavg()[0]]
     secs = {n: [] for n in names}
-    with tempfile.TemporaryDirectory() as tmp, AbcSession(setup=[library.abc_load_command(), ALIAS]) as s:
+    with tempfile.TemporaryDirectory() as tmp, AbcSession(abc, setup=[library.abc_load_command(), ALIAS]) as s:
         for name, files, kwargs in designs:
             wd = Path(tmp) / name
             wd.mkdir()
@@ -125,7 +133,7 @@ def main() -> int:
             t0 = time.perf_counter()
             rep = synthesize(SynthOptions(files=files, budget=None, time_limit=args.time, seed=args.seed,
                                           strategy=CLI_DEFAULTS["strategy"], action_set=CLI_DEFAULTS["actions"],
-                                          mapping=CLI_DEFAULTS["mapping"], jobs=None,
+                                          mapping=CLI_DEFAULTS["mapping"], jobs=args.jobs, abc_path=abc,
                                           library=library, outdir=str(wd / "edaflow"), use_cache=False,
                                           **kwargs)).report
             cells["edaflow"] = (rep["improvement_pct"]["adp"], time.perf_counter() - t0,
@@ -134,14 +142,17 @@ def main() -> int:
             for n, (red, dt, _) in cells.items():
                 reds[n].append(red)
                 secs[n].append(dt)
+            loads.append(os.getloadavg()[0])
             rows.append((name, design.stats.ands, cells))
             print(name, design.stats.ands, {k: (round(v[0], 2), round(v[1], 1)) for k, v in cells.items()}, flush=True)
     lines = [
         f"ADP reduction vs `resyn2; map` (positive is better) and wall time in seconds per design. edaflow: "
         f"`edaflow synth` with default settings and `--time {args.time:g}` (the time column is the whole run: "
         f"frontend, baseline, search, equivalence checks and writing). ABC flows run on the same AIG in one "
-        f"session; every result checked with `cec`. Library: {library.path.name} ({library.kind}). Load "
-        f"average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} shared cores.",
+        f"session; every result checked with `cec`. Library: {library.path.name} ({library.kind}). ABC: "
+        f"`{Path(abc).name}` {abc_version(abc)} ({'the pyosys wheel' if 'site-packages' in abc else abc}); "
+        f"edaflow with {args.jobs or 'one per core'} ABC session(s). 1-minute load average "
+        f"{min(loads):.1f}-{max(loads):.1f} (start and after each design) on {os.cpu_count()} shared cores.",
         "",
         "| design | ANDs | " + " | ".join(names) + " |",
         "|---|---:|" + "---:|" * len(names),
