@@ -137,7 +137,7 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
               help="Liberty cell library (.lib or .lib.gz; repeatable: the files are merged into one library). "
                    "QoR after ABC's buffering and sizing.")
 @click.option("--genlib", type=click.Path(dir_okay=False), help="genlib cell library (default: bundled edaflow45).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (runs are deterministic).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (a --budget run is deterministic for a given --seed and --jobs).")
 @click.option("-o", "--outdir", type=click.Path(file_okay=False), help="Output folder [default: edaflow_out/<top>].")
 @click.option("--json", "as_json", is_flag=True, help="Print report.json to stdout instead of the table.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the SQLite result cache.")
