@@ -143,6 +143,26 @@ def test_library_defaults_are_the_cli_defaults():
     assert opts.jobs == 1  # the CLI passes None (the number of cores)
 
 
+def test_a_step_past_its_limit_fails_only_that_evaluation(abc_path, small_aig, tmp_path, monkeypatch):
+    # The per-step limit (step_timeout: 50x the cost model, at least 5 s) is far above what any step
+    # takes on a small AIG, so it is shrunk for one action here; ABC itself is real.
+    import synth.evaluator as evaluator_mod
+
+    real = evaluator_mod.step_timeout
+    monkeypatch.setattr(evaluator_mod, "step_timeout",
+                        lambda step, ands, cap: 1e-9 if step == "refactor -N 12" else real(step, ands, cap))
+    ev = RecipeEvaluator(small_aig, bundled_library(), abc_path=abc_path, workdir=tmp_path / "p")
+    pool = EvaluatorPool(ev, 2)
+    try:
+        evs = pool.evaluate_many([Recipe.parse(t) for t in ("b; rw", "b; refactor -N 12; rw", "rw; b", "dc2; rs")])
+        assert [e.ok for e in evs] == [True, False, True, True], [e.error for e in evs]
+        assert "timeout" in evs[1].error.lower() or "time" in evs[1].error.lower(), evs[1].error
+        assert ev.evaluate(Recipe.parse("b; rw; rf")).ok  # the session still works afterwards
+    finally:
+        pool.close()
+        ev.close()
+
+
 def test_pool_results_do_not_depend_on_which_session_measured(abc_path, small_aig, tmp_path):
     recipes = [Recipe.parse(t) for t in ("b; rw", "b; rw; rf", "dc2; &syn2", "rwz; drw", "fraig; rs", "b")]
     ev = RecipeEvaluator(small_aig, bundled_library(), abc_path=abc_path, workdir=tmp_path / "p1")
