@@ -89,8 +89,9 @@ class LatencyConfig:
     branch: int = _f("branch resolution after issue", unit="cycles", max=1000)
     load_agu: int = _f("address generation before the L1D access", unit="cycles", min=0, max=1000)
     store: int = _f("store address and data ready", unit="cycles", max=1000)
-    store_forward: int = _f("load served by an older in-flight store to the same address",
-                            unit="cycles", max=1000)
+    store_forward: int = _f("load served by an older in-flight store to the same address, counted "
+                            "from the store's completion (ChampSim: 0, the load finishes as the "
+                            "store executes)", unit="cycles", min=0, max=1000)
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,12 @@ class DramConfig:
                            "next one, from the LLC to DRAM (bus slot and bank time)", min=None)
     row_kib: int = _f("row-buffer size per bank", unit="KiB", pow2=True, max=1024)
     channel_width_bytes: int = _f("bytes per transfer", unit="bytes", pow2=True, max=64)
+    refresh_interval_ns: int = _f("time between refreshes (ChampSim: refresh_period / refreshes_per_period, "
+                                  "32 ms / 8192); each refresh closes every bank's open row and keeps a "
+                                  "bank busy for tRFC once it is idle; 0: no refresh", unit="ns", min=0,
+                                  max=10_000_000)
+    trfc: int = _f("refresh cycle time (ChampSim: sqrt(8 x density in GiB) x tRAS, 208 for its default "
+                   "2 GiB of banks)", unit="DRAM cycles", min=0, max=100_000)
 
 
 @dataclass(frozen=True)
@@ -395,6 +402,14 @@ def champsim_json_changes(doc: Any, source: str = "<champsim json>") -> dict[str
         ch["dram.banks"] = m.get("ranks", 1) * m.get("bankgroups", 8) * m.get("banks", 4)
     if "bank_columns" in m:
         ch["dram.row_kib"] = max(1, m["bank_columns"] * m.get("channel_width", 8) // 1024)
+    if "refresh_period" in m or "refreshes_per_period" in m:
+        ch["dram.refresh_interval_ns"] = round(m.get("refresh_period", 32) * 1e6 / m.get("refreshes_per_period", 8192))
+    if any(k in m for k in ("bank_rows", "bank_columns", "bankgroups", "banks", "tRAS")):
+        # ChampSim's DRAM_CHANNEL: tRFC = sqrt(8 * density in GiB) * tRAS, density = rows x columns x
+        # banks x bank groups bytes
+        density = (m.get("bank_rows", 65536) * m.get("bank_columns", 1024) * m.get("banks", 4)
+                   * m.get("bankgroups", 8)) / 2**30
+        ch["dram.trfc"] = round(math.sqrt(8 * density) * m.get("tRAS", 52))
     v = doc.get("virtual_memory", {})
     if "minor_fault_penalty" in v:
         ch["vmem.minor_fault_penalty"] = v["minor_fault_penalty"]

@@ -38,7 +38,8 @@ from numba import njit
  P_TLB_WAYS0, P_TLB_WAYS1, P_TLB_WAYS2, P_TLB_BASE0, P_TLB_BASE1, P_TLB_BASE2, P_TLB_N,
  P_WALK_LAT, P_FAULT, P_VM_HASH, P_VM_HMASK,
  P_BTB_WAYS, P_BTB_SMASK, P_OFF_BTBL, P_IND_MASK, P_IND_HMASK, P_OFF_IND, P_BIM_PRIME,
- P_OFF_BTBTY, P_BTB_TYPED, P_OFF_WQ, P_WQ_BATCH, P_TURN_SLOTS, P_ST_RETIRE, P_WQ1, N_PARAMS) = range(97)
+ P_OFF_BTBTY, P_BTB_TYPED, P_OFF_WQ, P_WQ_BATCH, P_TURN_SLOTS, P_ST_RETIRE, P_WQ1,
+ P_DR_TREF, P_DR_TRFC, P_OFF_REFEP, N_PARAMS) = range(100)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
 C_TAG, C_LRU, C_FILL, C_PF, C_DIRTY = 0, 1, 2, 3, 4
@@ -73,7 +74,9 @@ S_WRITEBACKS = S_DRAM_WRITES + 1  # dirty lines written back by L1I/L1D, L2, LLC
 S_TLB_MISS = S_WRITEBACKS + 4  # + 0 DTLB, 1 ITLB, 2 STLB misses
 S_WALK_CYCLES = S_TLB_MISS + 3  # cycles from STLB miss to translation, summed over walks
 S_FAULTS = S_WALK_CYCLES + 1  # first touches of a page or a page-table page (minor faults)
-N_STATS = S_FAULTS + 1
+S_DRAM_REFRESH_WAIT = S_FAULTS + 1  # cycles DRAM requests waited for a bank being refreshed
+S_DRAM_REFRESHES = S_DRAM_REFRESH_WAIT + 1  # refreshes applied to a bank before a request (row closed)
+N_STATS = S_DRAM_REFRESHES + 1
 TLB_D, TLB_I, TLB_S = 0, 1, 2
 PT_BASE_LINE = 1 << 44  # physical lines of the page tables (above any mapped page)
 STALL_NAMES = ("base", "frontend", "icache", "branch_mispredict", "btb_miss",
@@ -194,14 +197,6 @@ def _dram(line, tt, timing, P, S, MEM, is_write):
     nbank = P[P_DR_BANKS]
     b = P[P_OFF_ROW] + ch * nbank + bank
     cur = MEM[b]
-    if cur == rowg:
-        lat = P[P_DR_TCAS]
-        if timing and not is_write:
-            S[S_DRAM_ROWHIT] += 1
-    elif cur < 0:
-        lat = P[P_DR_RCLOSED]
-    else:
-        lat = P[P_DR_RMISS]
     MEM[b] = rowg
     if not timing:
         return 0
@@ -213,6 +208,30 @@ def _dram(line, tt, timing, P, S, MEM, is_write):
     start = tt
     if MEM[bf] > start:
         start = MEM[bf]
+    tref = P[P_DR_TREF]
+    if tref > 0:
+        # Refresh (ChampSim's schedule_refresh): every tREF each bank, once idle, is refreshed for
+        # tRFC and its open row closed. Applied lazily at the bank's next request.
+        k = start // tref
+        ep = P[P_OFF_REFEP] + ch * nbank + bank
+        if k > MEM[ep]:
+            MEM[ep] = k
+            rb = k * tref
+            if MEM[bf] > rb:
+                rb = MEM[bf]
+            if rb + P[P_DR_TRFC] > start:
+                S[S_DRAM_REFRESH_WAIT] += rb + P[P_DR_TRFC] - start
+                start = rb + P[P_DR_TRFC]
+            S[S_DRAM_REFRESHES] += 1
+            cur = -1
+    if cur == rowg:
+        lat = P[P_DR_TCAS]
+        if not is_write:
+            S[S_DRAM_ROWHIT] += 1
+    elif cur < 0:
+        lat = P[P_DR_RCLOSED]
+    else:
+        lat = P[P_DR_RMISS]
     burst = P[P_DR_BURST]
     s = (start + lat + burst - 1) // burst
     mask = P[P_BUS_MASK]

@@ -52,7 +52,7 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "11"
+SIMULATOR_VERSION = "12"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
@@ -62,6 +62,9 @@ SIMULATOR_VERSION = "11"
 # 8: BTB entry types: a conditional hitting a non-conditional entry is predicted taken
 # 9: DRAM write queue drained in bursts with a tRAS bus turnaround each way
 # 10: returns enter the BTB too (type RETURN), as in ChampSim
+# 11: stores write the L1D at retirement through the L1D write queue
+# 12: DRAM refresh (every 3.9 us each bank closes its row and is busy for tRFC); store-to-load
+#     forwarding at the store's completion (store_forward 0, as ChampSim)
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
@@ -262,9 +265,13 @@ class Simulator:
         P[K.P_OFF_BUS] = mbase + 2 * nrows + dram.channels
         P[K.P_WQ_BATCH] = dram.write_queue // 8 if dram.write_queue >= 8 else 0
         P[K.P_TURN_SLOTS] = -(-2 * math.ceil(dram.tras * self.config.dram_cycle_ratio) // dc["burst"])
-        self._MEM = np.zeros(mbase + 2 * nrows + dram.channels + dram.channels * bus_slots, dtype=np.int64)
+        P[K.P_OFF_REFEP] = mbase + 2 * nrows + dram.channels + dram.channels * bus_slots
+        P[K.P_DR_TREF] = round(dram.refresh_interval_ns * core.frequency_mhz / 1000)
+        P[K.P_DR_TRFC] = math.ceil(dram.trfc * self.config.dram_cycle_ratio)
+        self._MEM = np.zeros(mbase + 3 * nrows + dram.channels + dram.channels * bus_slots, dtype=np.int64)
         self._MEM[mbase:] = -1
         self._MEM[mbase + nrows:mbase + 2 * nrows + dram.channels] = 0
+        self._MEM[P[K.P_OFF_REFEP]:] = 0  # refresh epoch last applied per bank
         # Branch prediction: bimodal and gshare counters (start weakly not-taken), perceptron weights,
         # folded histories and history lengths, the history bit ring, BTB tags and targets, RAS.
         parts = [
@@ -366,6 +373,8 @@ class Simulator:
             "minor_faults": int(S[K.S_FAULTS]),
             "register_file_stall_cycles": int(S[K.S_PRF_STALL]),
             "stack_pointer_folds": int(S[K.S_SP_FOLDED]),
+            "dram_refreshes": int(S[K.S_DRAM_REFRESHES]),
+            "dram_refresh_wait_cycles": int(S[K.S_DRAM_REFRESH_WAIT]),
         }
         for i, name in enumerate(LEVEL_NAMES):
             events[f"{name}_accesses"] = int(S[K.S_ACC + i])

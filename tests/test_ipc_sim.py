@@ -17,9 +17,9 @@ from ipc_predict.traces import REG_STACK_POINTER as SP
 from ipc_predict.traces import TRACE_DTYPE, write_trace
 
 DEFAULT = CoreConfig.default()
-# The memory-latency tests below are about caches and DRAM: translation (TLBs, page walks and
-# first-touch faults, tested in test_ipc_sim_mechanisms.py) is switched off for them.
-NO_TLB = DEFAULT.replace({"vmem.tlbs": False})
+# The memory-latency tests below are about caches and DRAM timings: translation (TLBs, page walks and
+# first-touch faults) and DRAM refresh (both tested in test_ipc_sim_mechanisms.py) are switched off.
+NO_TLB = DEFAULT.replace({"vmem.tlbs": False, "dram.refresh_interval_ns": 0})
 
 
 def _widths(w: int) -> dict:

@@ -380,3 +380,54 @@ def test_retired_stores_are_throttled_by_the_l1d_mshrs_through_the_write_queue()
     unbounded = _sim(r, BASE.replace({"core.l1d_write_queue": 8192, "core.sq_size": 8192})).cycles
     assert throttled > 0.6 * (n - DEFAULT.core.sq_size - DEFAULT.core.l1d_write_queue) / mshrs * M
     assert unbounded < 0.2 * throttled
+
+
+# ----- DRAM refresh -----------------------------------------------------------------------------------
+
+def _spaced_row_loads(n: int, gap: int) -> np.ndarray:
+    """n loads of lines 32 apart (one bank, one DRAM row under the interleaved mapping with physical =
+    virtual), each behind a chain of `gap` dependent ALU ops fed by the previous load: the loads
+    reach DRAM one at a time, about gap cycles apart."""
+    per = 1 + gap
+    r = np.zeros(n * per, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000 + 4 * (np.arange(n * per) % 512)
+    r["source_registers"][:, 0] = 1
+    r["destination_registers"][:, 0] = 1
+    r["source_memory"][np.arange(n) * per, 0] = (1 << 32) + 64 * 32 * np.arange(n)
+    return r
+
+
+def test_refresh_closes_open_rows():
+    flat = BASE.replace({"vmem.page_map": False})
+    trace = _spaced_row_loads(40, 600)  # ~600 cycles apart
+    never = _sim(trace, flat.replace({"dram.refresh_interval_ns": 0}))
+    rare = _sim(trace, flat.replace({"dram.refresh_interval_ns": 1_000_000}))  # 4 M cycles: none here
+    often = _sim(trace, flat.replace({"dram.refresh_interval_ns": 100, "dram.trfc": 8}))  # 400 cycles
+    # Without refresh the row stays open: every load after the first is a row hit.
+    assert never.events["dram_row_hits"] == 39 and never.events["dram_refreshes"] == 0
+    assert rare.cycles == never.cycles and rare.events["dram_refreshes"] == 0
+    # Refreshed between any two loads: each finds its row closed and pays tRCD more.
+    assert often.events["dram_row_hits"] == 0 and often.events["dram_refreshes"] >= 39
+    trcd = DEFAULT.dram_cycles()["trcd"]
+    assert (often.cycles - never.cycles) / 39 == pytest.approx(trcd, abs=0.25 * trcd + 20)
+
+
+def test_requests_during_a_refresh_wait_for_it():
+    # A chase over 256 MiB: one DRAM request at a time, a new one every L (about 230) cycles. Every
+    # bank refreshes at each multiple of tREF (ChampSim refreshes them all together), so the first
+    # request to start after it, on average L / 2 later, waits for the rest of tRFC: a serial
+    # chase loses about tRFC - L / 2 per refresh interval.
+    from ipc_predict.microbench import pointer_chase
+    trace = pointer_chase(3000, 256 * MB, seed=3)
+    off = simulate(trace, BASE.replace({"dram.refresh_interval_ns": 0}))
+    r = simulate(trace, BASE.replace({"dram.refresh_interval_ns": 1000, "dram.trfc": 400}))
+    tref, trfc = 4000, 1000  # cycles at 4 GHz: 1000 ns, 400 DRAM clocks of 2.5 core cycles
+    gap = off.cycles / off.events["dram_requests"]
+    intervals = r.cycles / tref
+    assert r.events["dram_refresh_wait_cycles"] / intervals == pytest.approx(trfc - gap / 2, rel=0.1)
+    # A refresh also closes the rows, so the next request to a bank (a row conflict in a random
+    # chase) needs no precharge: tRP less.
+    assert off.events["dram_row_hits"] < 0.01 * off.events["dram_requests"]
+    trp = DEFAULT.dram_cycles()["trp"]
+    expect = r.events["dram_refresh_wait_cycles"] - trp * r.events["dram_refreshes"]
+    assert r.cycles - off.cycles == pytest.approx(expect, abs=0.01 * off.cycles)
