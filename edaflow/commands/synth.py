@@ -132,7 +132,7 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
               help="What to minimise: area x delay, area, delay, AND nodes, or LUT-6 count.")
 @click.option("--actions", "action_set",
               help=f"Action set ({', '.join(ACTION_SETS)}) or a comma-separated list of actions from synth/actions.py "
-                   f"[default: {CLI_DEFAULTS['actions']}, the set the bundled abcrl checkpoint is trained on].")
+                   f"[default: {CLI_DEFAULTS['actions']}; --strategy abcrl needs the set its checkpoint was trained on].")
 @click.option("--liberty", multiple=True, type=click.Path(dir_okay=False),
               help="Liberty cell library (.lib or .lib.gz; repeatable: the files are merged into one library). "
                    "QoR after ABC's buffering and sizing.")
