@@ -89,9 +89,9 @@ class LatencyConfig:
     branch: int = _f("branch resolution after issue", unit="cycles", max=1000)
     load_agu: int = _f("address generation before the L1D access", unit="cycles", min=0, max=1000)
     store: int = _f("store address and data ready", unit="cycles", max=1000)
-    store_forward: int = _f("load served by an older in-flight store to the same address, counted "
-                            "from the store's completion (ChampSim: 0, the load finishes as the "
-                            "store executes)", unit="cycles", min=0, max=1000)
+    store_forward: int = _f("load served by an older in-flight store to the same address (in the SQ or "
+                            "the L1D write queue), counted from the later of the load's issue and the "
+                            "store's completion (ChampSim: 1)", unit="cycles", min=0, max=1000)
 
 
 @dataclass(frozen=True)

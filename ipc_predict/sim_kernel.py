@@ -1176,6 +1176,8 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
         r_prev = r
         r_ret = r
         st_done = np.int64(0)
+        wq_out0 = np.int64(0)  # when each address's write leaves the L1D write queue (forwardable till then)
+        wq_out1 = np.int64(0)
         if is_store:
             S[S_STORES] += 1
             for a in (dm0, dm1):
@@ -1218,6 +1220,10 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                             if not present:
                                 tr = _mshr_wait(L1D, tr, LV, Z, MEM)
                             sqr[SQ + wqpos] = tr
+                            if a == dm0:
+                                wq_out0 = tr
+                            else:
+                                wq_out1 = tr
                             wqpos += 1
                             if wqpos == WQ1:
                                 wqpos = 0
@@ -1255,7 +1261,10 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                     hsf = (a >> 3) & SFM
                     sfa[hsf] = a
                     sfr[hsf] = comp
-                    sff[hsf] = free
+                    # A load finds the data in the SQ or, after the store has retired, in the L1D
+                    # write queue (ChampSim's channel forwards a read that matches a queued write).
+                    w = wq_out0 if a == dm0 else wq_out1
+                    sff[hsf] = free if free > w else w
 
         prev_taken = 0
         if isb != 0:

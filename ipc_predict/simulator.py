@@ -52,7 +52,7 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "12"
+SIMULATOR_VERSION = "13"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
@@ -65,6 +65,8 @@ SIMULATOR_VERSION = "12"
 # 11: stores write the L1D at retirement through the L1D write queue
 # 12: DRAM refresh (every 3.9 us each bank closes its row and is busy for tRFC); store-to-load
 #     forwarding at the store's completion (store_forward 0, as ChampSim)
+# 13: store_forward 1 (from the later of the load's issue and the store's completion); loads also
+#     forward from retired stores still in the L1D write queue (ChampSim's channel)
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES

@@ -431,3 +431,28 @@ def test_requests_during_a_refresh_wait_for_it():
     trp = DEFAULT.dram_cycles()["trp"]
     expect = r.events["dram_refresh_wait_cycles"] - trp * r.events["dram_refreshes"]
     assert r.cycles - off.cycles == pytest.approx(expect, abs=0.01 * off.cycles)
+
+
+def test_a_load_of_a_retired_store_still_in_the_l1d_write_queue_is_forwarded():
+    # 200 stores to lines that miss everywhere, then a chain of `wait` ALU ops (one per cycle), then a
+    # load of store 190's address. The 16 L1D MSHRs let about one write through per M / 16 cycles, the
+    # write queue holds 64 and the SQ 72: store j leaves the SQ for the write queue at about
+    # (j - 64) / 16 M and the queue at about j / 16 M, and the chain starts when store 199 has
+    # dispatched (store 127 left the SQ: about 4 M). With wait = 6 M the load comes at about 10 M,
+    # when store 190 has retired and left the SQ but still waits in the write queue: it is forwarded
+    # (ChampSim's channel forwards a read that matches a queued write). Much later the write has
+    # been done and the load reads the line instead.
+    n, k = 200, 190
+    def trace(wait: int) -> np.ndarray:
+        r = np.zeros(n + wait + 2, dtype=TRACE_DTYPE)
+        r["ip"] = 0x400000 + 4 * (np.arange(len(r)) % 1024)
+        r["destination_memory"][:n, 0] = [_miss_address(j) for j in range(n)]
+        r["source_registers"][n:n + wait + 1, 0] = 1  # the chain, then the load, read register 1
+        r["destination_registers"][n:n + wait + 2, 0] = 1
+        r["source_memory"][n + wait, 0] = _miss_address(k)
+        r["source_registers"][n + wait + 1, 0] = 1  # the load's value is used
+        return r
+    queued = _sim(trace(int(6 * M)))
+    late = _sim(trace(int(30 * M)))
+    assert queued.events["store_forwards"] == 1
+    assert late.events["store_forwards"] == 0
