@@ -66,3 +66,28 @@ def test_short_trace_is_simulated_in_full(phased, tmp_path):
 def test_bad_method(phased):
     with pytest.raises(ValueError, match="unknown slice method"):
         select_slices(load_or_build_profile(phased[0], interval=10_000), method="magic")
+
+
+def test_stratified_covers_every_phase_and_spreads_inside_each(phased):
+    t, rec = phased
+    prof = load_or_build_profile(t, interval=10_000)
+    plan = select_slices(prof, method="stratified", n_slices=12, length=5_000, warmup=10_000)
+    assert not plan.full and abs(sum(plan.weights) - 1) < 1e-9
+    by_phase = {}
+    for s, w in zip(plan.starts, plan.weights):
+        by_phase.setdefault((s // 40_000) % 3, []).append((s // 120_000, w))
+    assert sorted(by_phase) == [0, 1, 2]
+    for ph, reps in by_phase.items():
+        assert abs(sum(w for _, w in reps) - 1 / 3) < 0.01, ph  # each phase weighs its share
+    for ph in (0, 1):  # uniform phases: slices in both repetitions, not only the first of identical intervals
+        assert {r for r, _ in by_phase[ph]} == {0, 1}
+    assert list(plan.starts) == sorted(plan.starts)
+    assert all(s % 10_000 == 2_500 for s in plan.starts)  # centred in their interval
+
+
+def test_stratified_allocation_is_proportional_with_one_slice_per_cluster_at_least():
+    from ipc_predict.slices import _allocate
+
+    assert _allocate(np.array([0.986, 0.001, 0.001, 0.005, 0.003, 0.004]), 12).tolist() == [7, 1, 1, 1, 1, 1]
+    assert _allocate(np.array([0.25] * 4), 12).tolist() == [3, 3, 3, 3]
+    assert _allocate(np.array([0.5, 0.3, 0.2]), 10).sum() == 10
