@@ -114,28 +114,44 @@ def speedups(df, profile_traces: int) -> dict:
     return res
 
 
-def unseen(traces: list[Path], n_configs: int, seed: int, model_path: Path | None) -> dict:
+def _truth(trace: Path, cfg, cache: dict) -> tuple[float, float]:
+    """(full-run IPC, seconds of the full simulation in this process) of `trace` under `cfg`, from
+    `cache` (keyed by trace file name, configuration hash and simulator version) or simulated now."""
+    from ipc_predict.dataset import config_sha256
+    from ipc_predict.simulator import simulate
+
+    key = f"{trace.name}:{config_sha256(cfg)}:{simulator_version()}"
+    if key not in cache:
+        t1 = time.perf_counter()
+        r = simulate(trace, cfg)
+        cache[key] = {"ipc": r.ipc, "seconds": time.perf_counter() - t1}
+    return cache[key]["ipc"], cache[key]["seconds"]
+
+
+def unseen(traces: list[Path], n_configs: int, seed: int, model_path: Path | None,
+           truth_cache: Path | None = None) -> dict:
     """The shipped (or given) model on traces of programs outside the training suite: `predict` vs a
-    full `simulate` of each trace under the default core and `n_configs` sampled configurations."""
+    full `simulate` of each trace under the default core and `n_configs` sampled configurations.
+    `truth_cache` (JSON) keeps the full simulations between runs (they do not depend on the model)."""
     from ipc_predict.config import CoreConfig
     from ipc_predict.configspace import sample_configs
     from ipc_predict.regressor import default_model_path, load_model, predict_trace
-    from ipc_predict.simulator import simulate
 
     bundle = load_model(model_path or default_model_path())
     cfgs = [("default", CoreConfig.default())] + [(f"sample {i}", c) for i, c in
                                                   enumerate(sample_configs(n_configs, seed))]
+    cache = json.loads(truth_cache.read_text()) if truth_cache is not None and truth_cache.is_file() else {}
     rows = []
     for t in traces:
         t0 = time.perf_counter()
         preds = predict_trace(t, cfgs, bundle)
         first = time.perf_counter() - t0
         for (name, cfg), p in zip(cfgs, preds):
-            t1 = time.perf_counter()
-            truth = simulate(t, cfg)
-            sim_s = time.perf_counter() - t1
-            rows.append({"trace": t.name, "config": name, "truth": truth.ipc, "sim_seconds": sim_s, **p,
+            truth, sim_s = _truth(t, cfg, cache)
+            rows.append({"trace": t.name, "config": name, "truth": truth, "sim_seconds": sim_s, **p,
                          "first_call_seconds": first})
+        if truth_cache is not None:
+            truth_cache.write_text(json.dumps(cache, indent=1))
         print(f"  unseen {t.name}", file=sys.stderr, flush=True)
     y = np.array([r["truth"] for r in rows])
     res = metrics(y, np.array([r["ipc"] for r in rows]), np.array([r["ipc_low"] for r in rows]),
@@ -206,6 +222,8 @@ def main() -> None:
                     help="traces of programs outside the data set, evaluated with the model (--model)")
     ap.add_argument("--unseen-configs", type=int, default=3, help="sampled configurations per unseen trace")
     ap.add_argument("--model", type=Path, default=None, help="model for --unseen [default: the shipped one]")
+    ap.add_argument("--truth-cache", type=Path, default=None,
+                    help="JSON file keeping the unseen traces' full simulations between runs")
     ap.add_argument("--include-stale", action="store_true", help="also use rows of other simulator versions")
     ap.add_argument("--profile-traces", type=int, default=3,
                     help="traces whose profile and slice cutting are re-timed for the one-off speed-up (0: skip)")
@@ -218,6 +236,9 @@ def main() -> None:
         df = df[df["simulator_version"].astype(str) == version].reset_index(drop=True)
     if len(df) == 0:
         sys.exit(f"{args.data}: no rows from the current simulator ({version})")
+    n_full = int(df["slice_full"].astype(bool).sum()) if "slice_full" in df else 0
+    if n_full:  # traces shorter than the slice budget: simulated in full, nothing to predict
+        df = df[~df["slice_full"].astype(bool)].reset_index(drop=True)
     load0 = os.getloadavg()[0]
     t0 = time.time()
     cv = cross_validate(df)
@@ -228,11 +249,13 @@ def main() -> None:
             f"({int(df['slice_detailed_instructions'].median()):,} detailed instructions per configuration). "
             f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores shared with other "
             f"work (load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after; {time.time() - t0:.0f} s). "
-            "Intervals are calibrated to 80 % on the training workloads only.")
+            "Intervals are calibrated to 80 % on the training workloads only."
+            + (f" {n_full} rows of traces shorter than the slice budget (simulated in full) are left out."
+               if n_full else ""))
     body = render(cv, sp, df, note)
     u = None
     if args.unseen:
-        u = unseen(args.unseen, args.unseen_configs, 7, args.model)
+        u = unseen(args.unseen, args.unseen_configs, 7, args.model, args.truth_cache)
         body += "\n" + render_unseen(u)
     print(body)
     if args.json:

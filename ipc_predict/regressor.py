@@ -317,6 +317,12 @@ def train_bundle(df, *, features: str = "all", target: str = "ratio", model: str
     columns); intervals are calibrated on held-out workloads (group k-fold). Returns a bundle for `save_model`."""
     from ipc_predict.features import FEATURE_SETS, feature_names, matrix
 
+    # Rows whose trace was shorter than the slice budget were simulated in full (slice IPC = full
+    # IPC): they say nothing about the sampling error and would pull the correction and the
+    # interval towards zero, so they are left out of the fit when sliced rows exist.
+    full_rows = df["slice_full"].astype(bool).to_numpy() if "slice_full" in df else np.zeros(len(df), bool)
+    if full_rows.any() and (~full_rows).any():
+        df = df[~full_rows]
     names = feature_names(df.columns, FEATURE_SETS[features])
     if target == "ratio":
         if "slice_ipc" not in names:
@@ -343,6 +349,7 @@ def train_bundle(df, *, features: str = "all", target: str = "ratio", model: str
     return {"regressor": reg, "feature_names": names, "cfg_columns": cfg_cols, "features": features,
             "target": target,
             "train": {"command": command, "data": data_path, "rows": int(len(df)),
+                      "full_simulation_rows_left_out": int(full_rows.sum()) if (~full_rows).any() else 0,
                       "workloads": sorted(set(map(str, df["workload"]))),
                       "simulator_versions": sorted(set(map(str, df.get("simulator_version", ["?"])))),
                       "interval_scale": reg.interval_scale_, "shrink": reg.shrink_,

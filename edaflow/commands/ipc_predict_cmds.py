@@ -168,6 +168,9 @@ def train(data: str, out: str, features: str, target: str, model: str, include_s
     except OSError as exc:
         raise InputError(f"cannot write the model: {exc.strerror or exc}", path=out) from None
     t = bundle["train"]
+    if t.get("full_simulation_rows_left_out"):
+        click.echo(f"{data}: {t['full_simulation_rows_left_out']} rows of traces shorter than the slice budget "
+                   "(simulated in full, no sampling error to learn) left out", err=True)
     click.echo(f"trained on {t['rows']} rows of {len(t['workloads'])} workloads ({len(bundle['feature_names'])} "
                f"features, target {target}); correction kept x{t['shrink']:.2f}, interval scale {t['interval_scale']:.2f} "
                f"(uncalibrated held-out coverage {t['uncalibrated_coverage']:.0%}); wrote {out}")
