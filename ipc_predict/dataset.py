@@ -33,7 +33,8 @@ from ipc_predict import simulator as _simulator
 from ipc_predict.config import CoreConfig
 from ipc_predict.features import config_features
 from ipc_predict.profile import load_or_build_profile, trace_sha256
-from ipc_predict.slices import (DEFAULT_LENGTH, DEFAULT_SLICES, DEFAULT_WARMUP, SlicePlan, SliceSet,
+from ipc_predict.slices import (DEFAULT_LENGTH, DEFAULT_METHOD, DEFAULT_SLICES, DEFAULT_WARMUP, FULL_BELOW, SlicePlan,
+                                SliceSet,
                                 extract_slices, select_slices, simulate_slices)
 
 TRACE_SUFFIXES = (".champsimtrace", ".champsimtrace.xz", ".champsimtrace.gz")
@@ -96,7 +97,9 @@ def run_job(job: dict) -> dict:
                                "config_toml", "simulator_version", "plan_key", "slice_method")}
     row["simulator_version"] = simulator_version()  # what this worker imported (the tree may change under a run)
     row["source"] = "edaflow"
-    row.update(plan_n_slices=len(plan.starts), plan_length=plan.length, plan_warmup=plan.warmup)
+    row.update(plan_n_slices=job.get("n_slices", len(plan.starts)), plan_length=plan.length,
+               plan_warmup=plan.warmup if plan.warmup_requested is None else plan.warmup_requested,
+               plan_warmup_used=plan.warmup)
     row.update(_result_columns("full", full))
     row.update(full_cycles=full.cycles, full_seconds=full_s, slice_seconds=sres.seconds,
                slice_detailed_instructions=sres.detailed_instructions,
@@ -109,7 +112,7 @@ def run_job(job: dict) -> dict:
 
 # ----- the builder --------------------------------------------------------------------------------
 
-def prepare_trace(trace: Path, *, method: str = "simpoint", n_slices: int = DEFAULT_SLICES,
+def prepare_trace(trace: Path, *, method: str = DEFAULT_METHOD, n_slices: int = DEFAULT_SLICES,
                   length: int = DEFAULT_LENGTH, warmup: int = DEFAULT_WARMUP, seed: int = 0,
                   on_message: Callable[[str], None] | None = None) -> tuple[Any, SliceSet]:
     """Profile (sidecar), plan and cut the slices of one trace; returns (profile, slice set)."""
@@ -117,8 +120,8 @@ def prepare_trace(trace: Path, *, method: str = "simpoint", n_slices: int = DEFA
     prof = load_or_build_profile(trace, on_message=on_message, sha256=sha)
     plan = select_slices(prof, method=method, n_slices=n_slices, length=length, warmup=warmup, seed=seed)
     if plan.full and on_message:
-        on_message(f"{trace}: {prof.instructions:,} instructions is within the slice budget "
-                   f"({n_slices} x ({warmup:,} + {length:,})): simulating it in full")
+        on_message(f"{trace}: {prof.instructions:,} instructions is less than {FULL_BELOW} x the detailed slice "
+                   f"budget ({n_slices} x {length:,}): simulating it in full")
     return prof, extract_slices(trace, plan, on_message=on_message)
 
 
@@ -153,7 +156,7 @@ def read_journal(path: Path) -> list[dict]:
 
 
 def build_dataset(traces: list[Path], configs: list[CoreConfig], out: Path, *, jobs: int = 2,
-                  scheduler: str | None = None, method: str = "simpoint", n_slices: int = DEFAULT_SLICES,
+                  scheduler: str | None = None, method: str = DEFAULT_METHOD, n_slices: int = DEFAULT_SLICES,
                   length: int = DEFAULT_LENGTH, warmup: int = DEFAULT_WARMUP, seed: int = 0,
                   on_message: Callable[[str], None] | None = None) -> dict:
     """Run every (trace, config) pair not yet in `out`'s journal; write `out` as parquet.
@@ -178,7 +181,7 @@ def build_dataset(traces: list[Path], configs: list[CoreConfig], out: Path, *, j
                    "trace_instructions": prof.instructions, "config_sha256": config_sha256(cfg),
                    "config_toml": cfg.to_toml(), "config_name": f"config {i}", "simulator_version": version,
                    "plan_key": ss.plan.key(), "slice_method": ss.plan.method, "plan": asdict(ss.plan),
-                   "slice_dir": str(ss.directory) if ss.directory else "",
+                   "slice_dir": str(ss.directory) if ss.directory else "", "n_slices": n_slices,
                    "profile_features": prof.features()}
             if row_key(job) not in done:
                 todo.append(job)

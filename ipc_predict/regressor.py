@@ -344,7 +344,7 @@ def train_bundle(df, *, features: str = "all", target: str = "ratio", model: str
     def first(col, default):
         return type(default)(sliced[col].iloc[0]) if col in sliced and len(sliced) else default
 
-    plan = {"method": first("slice_method", "simpoint"), "n_slices": first("plan_n_slices", S.DEFAULT_SLICES),
+    plan = {"method": first("slice_method", S.DEFAULT_METHOD), "n_slices": first("plan_n_slices", S.DEFAULT_SLICES),
             "length": first("plan_length", S.DEFAULT_LENGTH), "warmup": first("plan_warmup", S.DEFAULT_WARMUP)}
     return {"regressor": reg, "feature_names": names, "cfg_columns": cfg_cols, "features": features,
             "target": target,

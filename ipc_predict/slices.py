@@ -48,9 +48,11 @@ from ipc_predict.simulator import LEVEL_NAMES, STALL_NAMES, SimResult, Simulator
 from ipc_predict.traces import RECORD_SIZE, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 SLICES_VERSION = 1
-DEFAULT_SLICES = 6
+DEFAULT_METHOD = "stratified"
+DEFAULT_SLICES = 12
 DEFAULT_LENGTH = 25_000
-DEFAULT_WARMUP = 200_000
+DEFAULT_WARMUP = 1_000_000
+FULL_BELOW = 4  # a trace of fewer than FULL_BELOW x the detailed budget is simulated in full
 PROJECTION_DIMS = 15  # SimPoint's random projection
 METHODS = ("stratified", "simpoint", "even", "first")
 STRATA_CLUSTERS = 6  # phases (k-means clusters) of the stratified method
@@ -71,6 +73,7 @@ class SlicePlan:
     weights: tuple[float, ...]
     full: bool = False
     seed: int = 0
+    warmup_requested: int | None = None  # the budget's warm-up when `warmup` was shortened to fit the trace
 
     @property
     def detailed_instructions(self) -> int:
@@ -87,6 +90,12 @@ class SlicePlan:
 
 def _budget_span(n_slices: int, length: int, warmup: int) -> int:
     return n_slices * (length + warmup)
+
+
+def fitted_warmup(n: int, n_slices: int, length: int, warmup: int) -> int:
+    """The warm-up per slice for a trace of n instructions: the budget's, or shorter so that the
+    slices' windows fit the trace side by side (then the warming is about continuous)."""
+    return max(0, min(warmup, n // n_slices - length))
 
 
 def _simpoint(profile: TraceProfile, k: int, length: int, seed: int) -> tuple[list[int], list[float]]:
@@ -173,7 +182,7 @@ def _stratified(profile: TraceProfile, n: int, clusters: int, length: int, warmu
     return [starts[i] for i in order], [weights[i] for i in order]
 
 
-def select_slices(profile: TraceProfile, *, method: str = "simpoint", n_slices: int = DEFAULT_SLICES,
+def select_slices(profile: TraceProfile, *, method: str = DEFAULT_METHOD, n_slices: int = DEFAULT_SLICES,
                   length: int = DEFAULT_LENGTH, warmup: int = DEFAULT_WARMUP, seed: int = 0) -> SlicePlan:
     """A `SlicePlan` for the profiled trace (see the module docstring for the methods)."""
     if method not in METHODS:
@@ -182,8 +191,12 @@ def select_slices(profile: TraceProfile, *, method: str = "simpoint", n_slices: 
         raise ValueError("n_slices and length must be >= 1 and warmup >= 0")
     n = profile.instructions
     common = dict(trace_sha256=profile.trace_sha256, trace_instructions=n, seed=seed)
-    if n <= _budget_span(n_slices, length, warmup):
+    if n < FULL_BELOW * n_slices * length:
         return SlicePlan(method=method, length=n, warmup=0, starts=(0,), weights=(1.0,), full=True, **common)
+    fitted = fitted_warmup(n, n_slices, length, warmup)
+    if fitted < warmup:
+        common["warmup_requested"] = warmup
+        warmup = fitted
     if method == "first":
         starts, weights = [warmup], [1.0]
         length = n_slices * length

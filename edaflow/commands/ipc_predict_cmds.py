@@ -41,17 +41,18 @@ def profile(trace: str, interval: int | None, as_json: bool) -> None:
 
 
 def _slice_options(f):
-    from ipc_predict.slices import DEFAULT_LENGTH, DEFAULT_SLICES, DEFAULT_WARMUP, METHODS
+    from ipc_predict.slices import DEFAULT_LENGTH, DEFAULT_METHOD, DEFAULT_SLICES, DEFAULT_WARMUP, METHODS
 
     for opt in reversed([
-        click.option("--slice-method", "method", type=click.Choice(METHODS), default="simpoint", show_default=True,
+        click.option("--slice-method", "method", type=click.Choice(METHODS), default=DEFAULT_METHOD, show_default=True,
                      help="How slices are chosen from the profile."),
         click.option("--slices", "n_slices", type=click.IntRange(min=1), default=DEFAULT_SLICES, show_default=True,
                      help="Number of detailed slices."),
         click.option("--slice-length", "length", type=click.IntRange(min=1), default=DEFAULT_LENGTH,
                      show_default=True, help="Detailed instructions per slice."),
         click.option("--slice-warmup", "warmup", type=click.IntRange(min=0), default=DEFAULT_WARMUP,
-                     show_default=True, help="Functionally warmed instructions before each slice."),
+                     show_default=True, help="Functionally warmed instructions before each slice (shortened "
+                     "on a trace too short for the slices' windows side by side)."),
     ]):
         f = opt(f)
     return f
