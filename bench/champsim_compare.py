@@ -313,6 +313,7 @@ ABLATIONS = {  # mechanism -> the configuration change that switches it off
     "write-backs": {"dram.write_backs": False},
     "write-queue bursts (tRAS turnarounds)": {"dram.write_queue": 0},
     "DRAM refresh": {"dram.refresh_interval_ns": 0},
+    "L1D tag-check bandwidth (4 per 3 cycles)": {"l1d.tag_checks": 0},
     "TLBs, page walks, minor faults": {"vmem.tlbs": False},
     "BTB entry types": {"branch_predictor.btb_types": False},
     "indirect predictor with history": {"branch_predictor.indirect_entries": 1},

@@ -128,6 +128,11 @@ class CacheConfig:
     latency: int = _f("tag+data access: hit latency, and the time a miss spends here", unit="cycles",
                       max=10000)
     mshrs: int = _f("outstanding misses (miss status holding registers)", max=4096)
+    tag_checks: int = _f("tag checks started per cycle (ChampSim max_tag_check). ChampSim keeps at most "
+                         "tag_checks x h checks in flight, each for h + 1 cycles (h = latency - "
+                         "ceil(latency / 2), its hit part of the latency), so a level checks at most "
+                         "tag_checks x h / (h + 1) accesses per cycle (L1D: 4 / 3); loads and retired "
+                         "stores share it. Modelled for the L1D only; 0: unlimited", min=0, max=64)
     prefetcher: str = _f("'next_line': on a miss or first hit to a prefetched line, fetch the next line "
                          "into this level", choices=PREFETCHER_KINDS, min=None)
 
@@ -378,6 +383,8 @@ def champsim_json_changes(doc: Any, source: str = "<champsim json>") -> dict[str
             ch[f"{ours}.latency"] = c["latency"]
         if "mshr_size" in c:
             ch[f"{ours}.mshrs"] = c["mshr_size"]
+        if "max_tag_check" in c:
+            ch[f"{ours}.tag_checks"] = c["max_tag_check"]
         if cs == "L1D" and "wq_size" in c:
             ch["core.l1d_write_queue"] = c["wq_size"]
         if "prefetcher" in c:

@@ -39,7 +39,7 @@ from numba import njit
  P_WALK_LAT, P_FAULT, P_VM_HASH, P_VM_HMASK,
  P_BTB_WAYS, P_BTB_SMASK, P_OFF_BTBL, P_IND_MASK, P_IND_HMASK, P_OFF_IND, P_BIM_PRIME,
  P_OFF_BTBTY, P_BTB_TYPED, P_OFF_WQ, P_WQ_BATCH, P_TURN_SLOTS, P_ST_RETIRE, P_WQ1,
- P_DR_TREF, P_DR_TRFC, P_OFF_REFEP, N_PARAMS) = range(100)
+ P_DR_TREF, P_DR_TRFC, P_OFF_REFEP, P_TAG_CAP, P_TAG_WIN, P_OFF_TAGB, P_TAGB_MASK, N_PARAMS) = range(104)
 
 # Rows of the cache array C[row, way slot] (all levels side by side, level base in LV).
 C_TAG, C_LRU, C_FILL, C_PF, C_DIRTY = 0, 1, 2, 3, 4
@@ -843,8 +843,32 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS, VM):
 
 
 @njit(cache=True)
+def _l1d_tag_slot(t, P, MEM):
+    """First cycle >= t at which the L1D can start a tag check. ChampSim keeps at most
+    max_tag_check x hit latency checks in flight, each for hit latency + 1 cycles: modelled as
+    windows of P_TAG_WIN cycles holding P_TAG_CAP checks each (booked in program order)."""
+    win = P[P_TAG_WIN]
+    b = t // win
+    base = P[P_OFF_TAGB]
+    mask = P[P_TAGB_MASK]
+    while True:
+        k = base + 2 * (b & mask)
+        if MEM[k] != b:
+            MEM[k] = b
+            MEM[k + 1] = 0
+        if MEM[k + 1] < P[P_TAG_CAP]:
+            MEM[k + 1] += 1
+            break
+        b += 1
+    return t if b * win <= t else b * win
+
+
+@njit(cache=True)
 def _l1d_load(ln, t, P, LV, Z, S, C, MEM):
-    """Demand access to the L1D at cycle t (inline hit path, full walk otherwise)."""
+    """Demand access to the L1D at cycle t (inline hit path, full walk otherwise), once a tag check
+    can start (`_l1d_tag_slot`)."""
+    if P[P_TAG_CAP] > 0:
+        t = _l1d_tag_slot(t, P, MEM)
     ways = LV[L1D, LV_WAYS]
     row = LV[L1D, LV_BASE] + (ln & LV[L1D, LV_SMASK]) * ways
     key = ln + 1

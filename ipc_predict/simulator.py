@@ -52,7 +52,7 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "13"
+SIMULATOR_VERSION = "14"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
@@ -67,6 +67,8 @@ SIMULATOR_VERSION = "13"
 #     forwarding at the store's completion (store_forward 0, as ChampSim)
 # 13: store_forward 1 (from the later of the load's issue and the store's completion); loads also
 #     forward from retired stores still in the L1D write queue (ChampSim's channel)
+# 14: L1D tag-check bandwidth (ChampSim max_tag_check x hit latency in flight: 4 per 3 cycles),
+#     shared by loads and retired stores' writes
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES
@@ -270,10 +272,16 @@ class Simulator:
         P[K.P_OFF_REFEP] = mbase + 2 * nrows + dram.channels + dram.channels * bus_slots
         P[K.P_DR_TREF] = round(dram.refresh_interval_ns * core.frequency_mhz / 1000)
         P[K.P_DR_TRFC] = math.ceil(dram.trfc * self.config.dram_cycle_ratio)
-        self._MEM = np.zeros(mbase + 3 * nrows + dram.channels + dram.channels * bus_slots, dtype=np.int64)
+        tag_buckets = 1 << 12
+        P[K.P_OFF_TAGB] = P[K.P_OFF_REFEP] + nrows
+        P[K.P_TAGB_MASK] = tag_buckets - 1
+        hit = c.l1d.latency - (c.l1d.latency + 1) // 2  # ChampSim's split of latency into hit + fill
+        P[K.P_TAG_CAP] = c.l1d.tag_checks * max(1, hit)
+        P[K.P_TAG_WIN] = max(1, hit) + 1
+        self._MEM = np.zeros(P[K.P_OFF_TAGB] + 2 * tag_buckets, dtype=np.int64)
         self._MEM[mbase:] = -1
         self._MEM[mbase + nrows:mbase + 2 * nrows + dram.channels] = 0
-        self._MEM[P[K.P_OFF_REFEP]:] = 0  # refresh epoch last applied per bank
+        self._MEM[P[K.P_OFF_REFEP]:P[K.P_OFF_TAGB]] = 0  # refresh epoch last applied per bank
         # Branch prediction: bimodal and gshare counters (start weakly not-taken), perceptron weights,
         # folded histories and history lengths, the history bit ring, BTB tags and targets, RAS.
         parts = [

@@ -456,3 +456,40 @@ def test_a_load_of_a_retired_store_still_in_the_l1d_write_queue_is_forwarded():
     late = _sim(trace(int(30 * M)))
     assert queued.events["store_forwards"] == 1
     assert late.events["store_forwards"] == 0
+
+
+# ----- L1D tag-check bandwidth ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tag_checks,latency,expected", [
+    (0, 5, 2.0),        # unlimited: the two load ports (loads_per_cycle) bound it
+    (2, 5, 4 / 3),      # ChampSim's L1D: h = 5 - 3 = 2, 2 x 2 = 4 checks in flight for 3 cycles each
+    (1, 5, 2 / 3),      # 2 in flight for 3 cycles
+    (2, 7, 6 / 4),      # h = 7 - 4 = 3: 6 in flight for 4 cycles
+])
+def test_l1d_tag_checks_bound_the_access_rate(tag_checks, latency, expected):
+    # Independent loads, every one an L1D hit (4 KiB, warmed by the functional warm-up).
+    n = 30_000
+    r = np.zeros(n, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000 + 4 * (np.arange(n) % 256)
+    r["source_memory"][:, 0] = (1 << 32) + 8 * (np.arange(n) % 512)
+    r["destination_registers"][:, 0] = 1 + np.arange(n) % 5
+    cfg = BASE.replace({"l1d.tag_checks": tag_checks, "l1d.latency": latency})
+    res = simulate(r, cfg, warmup=10_000)
+    assert res.mpki["L1D"] == 0
+    assert res.ipc == pytest.approx(expected, rel=0.02)
+
+
+def test_retired_stores_share_the_l1d_tag_checks_with_loads():
+    # Loads and stores alternating, all L1D hits: every record needs one tag check (the store's
+    # when it writes, after retiring), so the L1D's 4 / 3 checks per cycle bound the IPC.
+    n = 30_000
+    r = np.zeros(n, dtype=TRACE_DTYPE)
+    r["ip"] = 0x400000 + 4 * (np.arange(n) % 256)
+    addr = (1 << 32) + 8 * (np.arange(n) % 512)
+    r["source_memory"][0::2, 0] = addr[0::2]
+    r["destination_registers"][0::2, 0] = 1 + np.arange(n // 2) % 5
+    r["destination_memory"][1::2, 0] = addr[1::2]
+    limited = simulate(r, BASE, warmup=10_000)
+    free = simulate(r, BASE.replace({"l1d.tag_checks": 0}), warmup=10_000)
+    assert limited.ipc == pytest.approx(4 / 3, rel=0.03)
+    assert free.ipc > 2.5
