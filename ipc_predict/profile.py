@@ -156,6 +156,84 @@ def _dependency_kernel(src, dst, base, last_writer, dep_counts, out):
                 last_writer[r] = g
 
 
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(cache=True, nogil=True)
+def _table_insert(keys, last, key, value):
+    """Open addressing (linear probing) in a power-of-two table; key 0 marks an empty slot.
+    Returns the previous value of `key` (-1 when new) and stores `value`."""
+    mask = np.uint64(keys.shape[0] - 1)
+    h = ((key * _HASH_MUL) >> np.uint64(29)) & mask
+    while True:
+        k = keys[h]
+        if k == key:
+            old = last[h]
+            last[h] = value
+            return old
+        if k == 0:
+            keys[h] = key
+            last[h] = value
+            return -1
+        h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True, nogil=True)
+def _grown(keys, last):
+    nk = np.zeros(keys.shape[0] * 2, dtype=np.uint64)
+    nl = np.zeros(keys.shape[0] * 2, dtype=np.int64)
+    for j in range(keys.shape[0]):
+        if keys[j] != 0:
+            _table_insert(nk, nl, keys[j], last[j])
+    return nk, nl
+
+
+@njit(cache=True, nogil=True)
+def _memory_kernel(src_mem, dst_mem, g0, keys, last, pkeys, plast, used, pused, reuse_counts, out):
+    """One pass over a chunk's memory slots in program order (a record's loads, then its stores):
+    the reuse time of each access (accesses since the previous access to the same 64-byte line, into
+    the log2 bins of `reuse_counts`, as `_log2_bins`), with hash tables line + 1 -> last access index
+    and page + 1 -> seen, grown at half load; access i of the chunk has global index g0 + i.
+    out += [records with a load, records with a store, accesses, cold accesses].
+    Returns (keys, last, pkeys, plast, used, pused)."""
+    bins = reuse_counts.shape[0]
+    g = g0
+    for r in range(src_mem.shape[0]):
+        any_load = False
+        for j in range(src_mem.shape[1] + dst_mem.shape[1]):
+            a = src_mem[r, j] if j < src_mem.shape[1] else dst_mem[r, j - src_mem.shape[1]]
+            if a == 0:
+                continue
+            if j < src_mem.shape[1]:
+                any_load = True
+            if 2 * (used + 1) > keys.shape[0]:
+                keys, last = _grown(keys, last)
+            if 2 * (pused + 1) > pkeys.shape[0]:
+                pkeys, plast = _grown(pkeys, plast)
+            if _table_insert(pkeys, plast, (a >> np.uint64(12)) + np.uint64(1), 1) < 0:
+                pused += 1
+            prev = _table_insert(keys, last, (a >> np.uint64(6)) + np.uint64(1), g)
+            out[2] += 1
+            if prev < 0:
+                out[3] += 1
+                used += 1
+            else:
+                d = g - prev
+                b = 0
+                while d > 0:
+                    b += 1
+                    d >>= 1
+                reuse_counts[min(b, bins - 1)] += 1.0
+            g += 1
+        if any_load:
+            out[0] += 1
+        for j in range(dst_mem.shape[1]):
+            if dst_mem[r, j] != 0:
+                out[1] += 1
+                break
+    return keys, last, pkeys, plast, used, pused
+
+
 class _Accumulator:
     """Streaming state of one profiling pass: feed chunks in trace order with `add`, then `finish`.
 
@@ -178,8 +256,14 @@ class _Accumulator:
         self.reuse_counts = np.zeros(REUSE_BINS)
         self.dep_counts = np.zeros(DEP_BINS)
         self.n_access = 0
-        self.line_keys = np.zeros(0, dtype=np.uint64)
+        self.line_keys = np.zeros(0, dtype=np.uint64)  # sorted tables of the NumPy reference (_memory_numpy)
         self.line_last = np.zeros(0, dtype=np.int64)
+        self.line_table = np.zeros(1 << 16, dtype=np.uint64)  # hash table of the compiled path: line + 1
+        self.line_table_last = np.zeros(1 << 16, dtype=np.int64)  # ... -> last access index
+        self.lines_seen = 0
+        self.page_table = np.zeros(1 << 12, dtype=np.uint64)  # page + 1, compiled path
+        self.page_table_seen = np.zeros(1 << 12, dtype=np.int64)
+        self.pages_seen = 0
         self.pages = np.zeros(0, dtype=np.uint64)
         self.code_lines = np.zeros(0, dtype=np.uint64)
         self.last_writer = np.full(256, -1, dtype=np.int64)
@@ -258,6 +342,23 @@ class _Accumulator:
         self.br_keys, self.br_last = _merge_last(self.br_keys, self.br_last, sb[last], st[last])
 
     def _memory(self, rec: np.ndarray) -> None:
+        """Loads, stores, accesses, reuse times, cold accesses, pages: one compiled loop."""
+        out = np.zeros(4, dtype=np.int64)
+        (self.line_table, self.line_table_last, self.page_table, self.page_table_seen, self.lines_seen,
+         self.pages_seen) = _memory_kernel(
+            rec["source_memory"], rec["destination_memory"], np.int64(self.n_access), self.line_table,
+            self.line_table_last, self.page_table, self.page_table_seen, self.lines_seen, self.pages_seen,
+            self.reuse_counts, out)
+        c = self.counts
+        c["loads"] += int(out[0])
+        c["stores"] += int(out[1])
+        c["mem"] += int(out[2])
+        c["cold"] += int(out[3])
+        self.n_access += int(out[2])
+
+    def _memory_numpy(self, rec: np.ndarray) -> None:
+        """The same statistics by sorting each chunk's accesses and merging sorted line tables (the
+        reference the compiled loop is tested against; `line_keys.size` lines seen)."""
         src_mem, dst_mem = rec["source_memory"], rec["destination_memory"]
         c = self.counts
         c["loads"] += int((src_mem != 0).any(axis=1).sum())
@@ -289,8 +390,7 @@ class _Accumulator:
     def _dependencies(self, rec: np.ndarray) -> None:
         """Distance from each (instruction, distinct source register) to that register's last writer
         (a read comes before a write of the same instruction): one compiled loop over the chunk."""
-        dst = np.ascontiguousarray(rec["destination_registers"])
-        src = np.ascontiguousarray(rec["source_registers"])
+        dst, src = rec["destination_registers"], rec["source_registers"]  # strided views, no copies
         out = np.zeros(3, dtype=np.int64)  # reads with a writer, reads at distance 1, sum of distances
         _dependency_kernel(src, dst, np.int64(self.n), self.last_writer, self.dep_counts, out)
         self.counts["dep_n"] += int(out[0])
@@ -353,8 +453,8 @@ class _Accumulator:
             "store_pki": c["stores"] * pk,
             "mem_access_pki": c["mem"] * pk,
             "code_lines": float(self.code_lines.size),
-            "data_lines": float(self.line_keys.size),
-            "data_pages": float(self.pages.size),
+            "data_lines": float(max(self.lines_seen, self.line_keys.size)),
+            "data_pages": float(max(self.pages_seen, self.pages.size)),
             "cold_access_pki": c["cold"] * pk,
             "mean_block_len": n / max(1, self.blocks),
             "dep_mean": self.dep_sum / c["dep_n"] if c["dep_n"] else 0.0,

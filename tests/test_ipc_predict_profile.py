@@ -104,3 +104,21 @@ def test_compiled_dependency_loop_matches_the_sorting_reference():
         b.n += ch.shape[0]
     assert a.counts["dep_n"] > 0 and a.counts == b.counts and a.dep_sum == b.dep_sum
     assert np.array_equal(a.dep_counts, b.dep_counts) and np.array_equal(a.last_writer, b.last_writer)
+
+
+def test_compiled_memory_loop_matches_the_sorting_reference():
+    from ipc_predict import microbench as mb
+    from ipc_predict.profile import DEFAULT_INTERVAL, _Accumulator
+
+    r = np.concatenate([mb.mixed(20_000), mb.pointer_chase(5_000, 1 << 22, filler=2)[:20_000]])
+    r["destination_memory"][::11, 0] = r["source_memory"][::11, 0]  # read-modify-write slots too
+    a, b = _Accumulator(DEFAULT_INTERVAL), _Accumulator(DEFAULT_INTERVAL)
+    a.line_table = np.zeros(4, dtype=np.uint64)  # start tiny: the hash tables must grow
+    a.line_table_last = np.zeros(4, dtype=np.int64)
+    for i in range(0, r.shape[0], 6_007):
+        ch = r[i:i + 6_007]
+        a._memory(ch)
+        b._memory_numpy(ch)
+    assert a.counts["mem"] > 0 and a.counts["cold"] > 0 and a.counts == b.counts
+    assert np.array_equal(a.reuse_counts, b.reuse_counts) and a.reuse_counts.sum() > 0
+    assert a.lines_seen == b.line_keys.size and a.pages_seen == b.pages.size
