@@ -116,6 +116,7 @@ def run_one(name: str, files: list[str], kwargs: dict, s: str, args, abc: str, t
         "cmds_run": srch["abc_commands_evaluating"],
         "cmds_naive": srch["steps_naive_replay"] + NAIVE_OVERHEAD * evals,
         "equivalence": r["equivalence"], "evaluations": srch["evaluations"], "load_start": load,
+        "failed": srch.get("failed_evaluations"),
         "load_end": os.getloadavg()[0], "abc": abc_version(abc),
     }
 
