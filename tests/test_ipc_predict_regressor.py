@@ -61,3 +61,20 @@ def test_mlp_option():
     m = IPCRegressor(model="mlp", base_feature=0, n_members=2, epochs=150).fit(X, y)
     mid, lo, hi = m.predict_interval(X)
     assert np.mean(np.abs(mid / y - 1)) < 0.08 and (lo <= mid).all() and (mid <= hi).all()
+
+
+def test_train_bundle_leaves_out_fully_simulated_rows_and_keeps_the_requested_budget():
+    import pandas as pd
+
+    from ipc_predict.regressor import train_bundle
+
+    X, y, g = _synthetic(200)
+    df = pd.DataFrame({"slice_ipc": X[:, 0], "cfg_knob": X[:, 1], "full_ipc": y, "workload": [f"w{k}" for k in g],
+                       "slice_full": False, "slice_method": "stratified", "plan_n_slices": 12, "plan_length": 25_000,
+                       "plan_warmup": 1_000_000, "plan_warmup_used": 400_000})
+    short = df.iloc[:30].copy()
+    short["full_ipc"] = short["slice_ipc"] * 3  # would teach a bogus correction if it were used
+    short["slice_full"] = True
+    b = train_bundle(pd.concat([df, short], ignore_index=True), max_iter=20)
+    assert b["train"]["rows"] == 200 and b["train"]["full_simulation_rows_left_out"] == 30
+    assert b["train"]["slices"] == {"method": "stratified", "n_slices": 12, "length": 25_000, "warmup": 1_000_000}
