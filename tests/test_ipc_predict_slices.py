@@ -91,3 +91,14 @@ def test_stratified_allocation_is_proportional_with_one_slice_per_cluster_at_lea
     assert _allocate(np.array([0.986, 0.001, 0.001, 0.005, 0.003, 0.004]), 12).tolist() == [7, 1, 1, 1, 1, 1]
     assert _allocate(np.array([0.25] * 4), 12).tolist() == [3, 3, 3, 3]
     assert _allocate(np.array([0.5, 0.3, 0.2]), 10).sum() == 10
+
+
+def test_warmup_shrinks_to_fit_a_short_trace(phased):
+    t, rec = phased  # 240 k instructions
+    prof = load_or_build_profile(t, interval=10_000)
+    plan = select_slices(prof, method="even", n_slices=4, length=5_000, warmup=100_000)
+    assert not plan.full and plan.warmup == 240_000 // 4 - 5_000 and plan.warmup_requested == 100_000
+    roomy = select_slices(prof, method="even", n_slices=4, length=5_000, warmup=20_000)
+    assert roomy.warmup == 20_000 and roomy.warmup_requested is None
+    r = simulate_slices(extract_slices(t, plan))
+    assert r.warm_instructions == sum(min(plan.warmup, s) for s in plan.starts) and r.ipc > 0
