@@ -1212,6 +1212,20 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                     # address is known and the store leaves the SQ after it retires and the line is present.
                     ln = phys_line(a >> 6, P)
                     tr = issue + LAT_ST
+                    if ST_RETIRE != 0:
+                        # the write enters the L1D write queue once retired and a WQ entry is free (the
+                        # one WQ1 stores earlier has left; the store then leaves the SQ); only there is
+                        # its address translated (ChampSim's L1D translates a write when it handles
+                        # it), beside the L1D latency; it leaves the queue when translated and its line
+                        # is found (hit or in flight) or, on a miss, when an L1D MSHR frees up
+                        if r_ret + 1 > tr:
+                            tr = r_ret + 1
+                        if WQ1 > 0:
+                            w_in = sqr[SQ + wqpos]
+                            if w_in > tr:
+                                tr = w_in
+                            if st_done < tr:
+                                st_done = tr
                     if TLB != 0:
                         vp = a >> 12
                         if Z[Z_LAST_VP0] == vp + 1:
@@ -1224,17 +1238,7 @@ def run_timing(U, P, LV, Z, S, ring, lqr, sqr, sheap, slots, reg_ready, sfa, sfr
                         if t > tr:
                             tr = t
                     if ST_RETIRE != 0:
-                        # the write enters the L1D write queue once retired and a WQ entry is free (the
-                        # one WQ1 stores earlier has left); it leaves the queue when its line is found
-                        # (hit or in flight) or, on a miss, when an L1D MSHR frees up
-                        if r_ret + 1 > tr:
-                            tr = r_ret + 1
                         if WQ1 > 0:
-                            w_in = sqr[SQ + wqpos]
-                            if w_in > tr:
-                                tr = w_in
-                            if st_done < tr:
-                                st_done = tr
                             row = d_base + (ln & d_mask) * d_ways
                             present = False
                             for w in range(d_ways):

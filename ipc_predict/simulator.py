@@ -52,7 +52,7 @@ from ipc_predict.config import CACHE_LEVELS, CoreConfig
 from ipc_predict.traces import DEFAULT_CHUNK_RECORDS, TRACE_DTYPE, prefetch_chunks, read_trace_chunks
 
 # Bumped whenever a change alters simulated timing (data-set rows record it).
-SIMULATOR_VERSION = "14"
+SIMULATOR_VERSION = "15"
 # 2: physical register file limit, stack-pointer folding, IP-register dependences
 # 3: page map, ChampSim DRAM mapping over 32 banks with bank busy time, dirty-line write-backs
 # 4: ITLB/DTLB/STLB, page walks through the L1D, first-touch (minor fault) penalties
@@ -69,6 +69,8 @@ SIMULATOR_VERSION = "14"
 #     forward from retired stores still in the L1D write queue (ChampSim's channel)
 # 14: L1D tag-check bandwidth (ChampSim max_tag_check x hit latency in flight: 4 per 3 cycles),
 #     shared by loads and retired stores' writes
+# 15: with stores_write_at_retire a store's address is translated when it writes (after retiring,
+#     in the L1D write queue), as ChampSim's L1D does, not at execute
 
 LEVEL_NAMES = ("L1I", "L1D", "L2", "LLC")
 STALL_NAMES = K.STALL_NAMES

@@ -493,3 +493,32 @@ def test_retired_stores_share_the_l1d_tag_checks_with_loads():
     free = simulate(r, BASE.replace({"l1d.tag_checks": 0}), warmup=10_000)
     assert limited.ipc == pytest.approx(4 / 3, rel=0.03)
     assert free.ipc > 2.5
+
+
+# ----- stores are translated when they write ----------------------------------------------------------------
+
+def test_a_store_is_translated_only_when_it_writes_after_retiring():
+    # A load that misses everywhere on a new page (cost A = walk and faults W + memory M), then
+    # 150 stores to one line of another new page (more than the 72 SQ + 64 write-queue entries),
+    # then 50 ALU ops. The stores retire behind the load (at about A); only then is the first one
+    # translated (ChampSim's L1D translates a write when it handles it), taking W, and the others,
+    # on the same page, wait for that translation: the queue and the SQ fill, the last stores and
+    # the ALU ops cannot dispatch before about A + W. (Translated at execute, the stores' walk would
+    # have overlapped the load's.)
+    def one_load() -> np.ndarray:
+        r = np.zeros(1, dtype=TRACE_DTYPE)
+        r["ip"] = 0x400000
+        r["source_memory"][0, 0] = _miss_address(0)
+        r["destination_registers"][0, 0] = 1
+        return r
+    a = _sim(one_load(), DEFAULT).cycles
+    walk = a - M  # the new page's walk and faults
+    n_st, n_alu = 150, 50
+    r = np.zeros(1 + n_st + n_alu, dtype=TRACE_DTYPE)
+    r[0] = one_load()[0]
+    r["ip"][1:] = 0x400000 + 4 * np.arange(1, 1 + n_st + n_alu)
+    r["destination_memory"][1:1 + n_st, 0] = _miss_address(7) + 8 * (np.arange(n_st) % 8)
+    r["destination_registers"][1 + n_st:, 0] = 2
+    res = _sim(r, DEFAULT)
+    assert walk > 300
+    assert res.cycles > a + 0.8 * walk
