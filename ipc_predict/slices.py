@@ -137,7 +137,11 @@ def _kmeans_labels(profile: TraceProfile, k: int, seed: int) -> tuple[np.ndarray
     x = x / np.maximum(x.sum(axis=1, keepdims=True), 1)
     rng = np.random.default_rng(seed)
     proj = x @ rng.uniform(-1.0, 1.0, size=(x.shape[1], PROJECTION_DIMS))
-    km = KMeans(n_clusters=min(k, usable), n_init=5, random_state=seed).fit(proj)
+    import warnings
+
+    with warnings.catch_warnings():  # fewer distinct phases than k (e.g. one loop) is fine: fewer clusters
+        warnings.simplefilter("ignore", category=UserWarning)
+        km = KMeans(n_clusters=min(k, usable), n_init=5, random_state=seed).fit(proj)
     return km.labels_, proj, km.cluster_centers_, usable
 
 
