@@ -13,7 +13,8 @@ Row columns (provenance, targets, features):
 - `workload`, `trace`, `trace_sha256`, `trace_instructions`, `config_sha256`, `config_toml`,
   `simulator_version`, `plan_key`, `slice_method`, `source` ("edaflow" or an importer's name);
 - `full_ipc`, `full_cycles`, `full_seconds`, `full_mpki_*`, `full_branch_mpki` (ground truth);
-- `plan_n_slices`, `plan_length`, `plan_warmup` (the slice budget);
+- `plan_n_slices`, `plan_length`, `plan_warmup` (the slice budget), `plan_warmup_used` (the warm-up
+  actually run: shorter on a trace too short for the budget's windows side by side);
 - `slice_seconds`, `slice_detailed_instructions`, `slice_warm_instructions`, `slice_full`;
 - features `cfg_*`, `prof_*`, `slice_*` (see `ipc_predict.features`).
 """
