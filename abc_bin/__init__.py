@@ -1,8 +1,11 @@
 """Locating the ABC executable, and the cell libraries used for technology mapping.
 
-Look-up order (first hit wins): an explicit path, the ``EDAFLOW_ABC`` environment variable, ``PATH``
-(``yosys-abc``, ``berkeley-abc``, ``abc``), then the ``yosys-abc`` shipped inside the installed pyosys
-wheel. :func:`find_abc` never raises; :func:`require_abc` raises :class:`AbcNotFoundError` with
+Look-up order (first hit wins): an explicit path, the ``EDAFLOW_ABC`` environment variable, the
+``yosys-abc`` shipped inside the installed pyosys wheel (a pinned dependency, so every installation
+of one edaflow version measures with the same ABC build), then ``PATH`` (``yosys-abc``,
+``berkeley-abc``, ``abc``). A system ABC is used only where the wheel has none, or when named: the
+same recipe gives different QoR with different ABC builds (Debian's 2022 ``berkeley-abc``, which
+``qflow`` pulls in as ``/usr/bin/yosys-abc``, differs from the wheel's). :func:`find_abc` never raises; :func:`require_abc` raises :class:`AbcNotFoundError` with
 install advice; :func:`is_available` starts no process.
 """
 
@@ -65,13 +68,13 @@ def find_abc(explicit: str | os.PathLike | None = None) -> Path | None:
     if env:
         # An explicit environment setting that points nowhere is a mistake; don't silently fall through.
         return Path(env) if _usable(Path(env)) else None
+    pkg = pyosys_dir()
+    if pkg is not None:
+        candidates.append(pkg / "yosys-abc")
     for name in PATH_NAMES:
         hit = shutil.which(name)
         if hit:
             candidates.append(Path(hit))
-    pkg = pyosys_dir()
-    if pkg is not None:
-        candidates.append(pkg / "yosys-abc")
     for c in candidates:
         if _usable(c):
             return c
@@ -92,7 +95,7 @@ def require_abc(explicit: str | os.PathLike | None = None) -> Path:
         raise AbcNotFoundError(f"ABC executable {explicit} does not exist or is not executable")
     if os.environ.get(ENV_VAR):
         raise AbcNotFoundError(f"{ENV_VAR}={os.environ[ENV_VAR]} is not an executable file; {INSTALL_ADVICE}")
-    raise AbcNotFoundError(f"no ABC executable found (looked in PATH for {', '.join(PATH_NAMES)} and in pyosys); {INSTALL_ADVICE}")
+    raise AbcNotFoundError(f"no ABC executable found (looked in pyosys and in PATH for {', '.join(PATH_NAMES)}); {INSTALL_ADVICE}")
 
 
 _VERSION_RE = re.compile(r"ABC\s+([0-9][\w.]*)\s*\(compiled ([^)]*)\)")

@@ -24,10 +24,10 @@ def test_lookup_order(tmp_path, monkeypatch, abc_path):
     assert find_abc(explicit) == explicit
     assert find_abc() == env
     monkeypatch.delenv("EDAFLOW_ABC")
-    assert find_abc() == on_path
-    on_path.unlink()
-    found = find_abc()  # falls back to the yosys-abc inside the pyosys wheel
+    found = find_abc()  # the yosys-abc inside the pyosys wheel comes before any ABC on PATH
     assert found is not None and found.name == "yosys-abc" and "pyosys" in str(found)
+    monkeypatch.setattr(abc_bin, "pyosys_dir", lambda: None)  # no wheel: PATH
+    assert find_abc() == on_path
 
 
 def test_require_raises_with_advice(tmp_path, monkeypatch):
