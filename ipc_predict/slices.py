@@ -9,26 +9,25 @@ time passes) followed by `length` records simulated in detail. Files are raw (un
 so a later configuration reads `slices × (warmup + length) × 64` bytes and never decompresses the
 trace again.
 
-Selection methods (the detailed budget is `n_slices × length` instructions in all three):
+Selection methods (the detailed budget is `n_slices × length` instructions in all of them):
 
 - ``first``: one contiguous slice of `n_slices × length` after `warmup` instructions of warming;
 - ``even``: `n_slices` slices evenly spaced over the trace, equal weights (SMARTS-like systematic
   sampling, but with a bounded warm-up window instead of continuous warming);
-- ``simpoint`` (default): the basic-block vector of every profile interval, normalised, randomly
-  projected to 15 dimensions, clustered by k-means (scikit-learn, k = `n_slices`); each cluster is
-  represented by the interval nearest its centroid, weighted by the cluster's share of intervals.
+- ``simpoint``: the basic-block vector of every profile interval, normalised, randomly projected to
+  15 dimensions, clustered by k-means (scikit-learn, k = `n_slices`); each cluster is represented by
+  the interval nearest its centroid, weighted by the cluster's share of intervals;
+- ``stratified`` (default): the same clustering with k = `STRATA_CLUSTERS`, then systematic sampling
+  inside each cluster (`_stratified`).
 
-Default budget (`DEFAULT_SLICES`, `DEFAULT_LENGTH`, `DEFAULT_WARMUP`): 6 slices of 25,000 detailed
-instructions, each after 200,000 instructions of functional warming — 150 k detailed + 1.2 M warmed
-instructions per configuration. Why: detailed simulation runs at about 3-8 M instructions/s on an idle
-core here and functional warming 5-10× faster, so one configuration costs roughly 0.05-0.1 s of kernel
-time plus the simulator's set-up, ≥ 10× less than a full run once a trace has more than a few million
-instructions (and ~100× for 50 M). 200 k warmed instructions touch ~70 k memory accesses: enough to
-fill the L1s and L2 and part of the LLC; a larger LLC stays partly cold, a bias the regressor learns to
-correct from the LLC size and the slice MPKI. Six clusters cover the 2-5 phases of our workloads. The
-budget is also what the shipped model was trained with (a data set of this size builds in minutes on
-the shared 2-core machine). A trace shorter than the budget's span (`n_slices × (warmup + length)`
-= 1.35 M instructions) is simulated in full instead, and the plan says so (`full=True`).
+Default budget (`DEFAULT_METHOD`, `DEFAULT_SLICES`, `DEFAULT_LENGTH`, `DEFAULT_WARMUP`): stratified, 12
+slices of 25,000 detailed instructions, each after 1,000,000 instructions of functional warming —
+300 k detailed + 12 M warmed instructions per configuration. Chosen on the bundled workloads made
+long (100 M instructions; docs/ipc_predict.md has the table): 200 k of warming left large caches cold
+(errors of 30-120 %), and SimPoint's nearest-centroid pick took the trace's cold first sweep when many
+intervals are alike. A trace too short for the slices' windows side by side gets a shorter warm-up
+(`fitted_warmup`; the plan keeps the requested one in `warmup_requested`), and a trace of fewer than
+`FULL_BELOW` × the detailed budget (1.2 M instructions) is simulated in full (`full=True`).
 """
 
 from __future__ import annotations
