@@ -294,7 +294,7 @@ def synthesize(
         else:
             blif = staging / "_critical_path.blif"
             session.run(f"write_blif {blif}")
-            critical, _delay = genlib_critical_path(blif, library.path)
+            critical, _delay = genlib_critical_path(blif, library.path, reported_delay=remapped.delay)
             blif.unlink()
         phases["equivalence"] = cec_seconds
         pre_write = time.perf_counter() - t_phase - cec_seconds  # opt.aig, the re-map and the critical path

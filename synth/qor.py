@@ -269,32 +269,46 @@ class CriticalPath:
 
 
 # -- the critical path of a genlib-mapped netlist, with its fanouts ------------------------------------
-# ABC's genlib delay model (``map``) is load-independent: a gate's delay is the block delay of its pin
-# (PIN ... rise_block_delay ... fall_block_delay), the same for 1 or 2,000 loads; the fanout-dependent
-# terms of a PIN line are not used, and there are no wires. So a net with hundreds of loads costs
-# nothing in the reported delay, but would need buffering in silicon. The path is recomputed here from
-# the mapped netlist (ABC write_blif) with the same model, to find the largest fanout on it.
+# ABC's genlib delay model (``map``, as ``print_stats`` reports it) depends on the ABC build. Older
+# builds (e.g. Debian's 2022 berkeley-abc) are load-independent: a gate's delay is the block delay of
+# its pin (PIN ... rise_block_delay ... fall_block_delay), the same for 1 or 2,000 loads, so a net with
+# hundreds of loads costs nothing in the reported delay. The pyosys wheel's build (Oct 2026) adds the
+# fanout slope: block delay + fanout delay x load, the load being the input loads of the pins the net
+# drives plus 1 per primary output. The path is recomputed here from the mapped netlist (ABC
+# write_blif) under the model that reproduces ABC's reported delay, to find the largest fanout on it.
 
-_PIN = re.compile(r"PIN\s+(\S+)\s+\S+\s+\S+\s+\S+\s+([-+0-9.eE]+)\s+\S+\s+([-+0-9.eE]+)")
+_PIN = re.compile(r"PIN\s+(\S+)\s+\S+\s+([-+0-9.eE]+)\s+\S+\s+([-+0-9.eE]+)\s+([-+0-9.eE]+)"
+                  r"\s+([-+0-9.eE]+)\s+([-+0-9.eE]+)")
 
 
-def _genlib_pin_delays(genlib_path) -> dict[str, dict[str, float]]:
+def _genlib_pins(genlib_path) -> dict[str, dict[str, tuple[float, float, float, float, float]]]:
+    """gate -> pin -> (input load, rise block, rise fanout, fall block, fall fanout delay)."""
     text = "\n".join(ln.split("#", 1)[0] for ln in open(genlib_path, encoding="utf-8", errors="replace"))
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, tuple[float, float, float, float, float]]] = {}
     for chunk in re.split(r"(?=\bGATE\s)", text):
         m = re.match(r"GATE\s+(\S+)", chunk)
         if m:
-            out[m.group(1)] = {p: max(float(r), float(f)) for p, r, f in _PIN.findall(chunk)}
+            out[m.group(1)] = {p: tuple(float(x) for x in rest) for p, *rest in _PIN.findall(chunk)}
     return out
 
 
-def genlib_critical_path(blif_path, genlib_path) -> tuple[CriticalPath, float]:
-    """The critical path of an ABC-written mapped BLIF under the genlib model, and its delay."""
-    delays = _genlib_pin_delays(genlib_path)
+def _pin_delay(pins: dict, pin: str, load: float, load_dependent: bool) -> float:
+    il, rb, rf, fb, ff = pins.get(pin, pins.get("*", (0.0, 0.0, 0.0, 0.0, 0.0)))
+    if not load_dependent:
+        return max(rb, fb)
+    return max(rb + rf * load, fb + ff * load)
+
+
+def genlib_critical_path(blif_path, genlib_path, reported_delay: float | None = None
+                         ) -> tuple[CriticalPath, float]:
+    """The critical path of an ABC-written mapped BLIF under the genlib model, and its delay. With
+    ``reported_delay`` (ABC's ``print_stats`` delay of the same network) the load-independent or the
+    load-dependent model is used, whichever reproduces it; without, the load-dependent one."""
+    pins_of = _genlib_pins(genlib_path)
     text = re.sub(r"\\\n", " ", open(blif_path, encoding="utf-8", errors="replace").read())
     driver: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # net -> (gate, [(pin, net)])
     fanout: dict[str, int] = {}
-    sinks: list[str] = []
+    load: dict[str, float] = {}
     # Net names may contain spaces (a register's aliases), so pins are split at " PIN=" and the end of
     # the path is the latest net of all (the latest sink; a .latch line cannot be split reliably).
     pin_split = re.compile(r"\s+(?=[A-Za-z_]\w*=)")
@@ -304,44 +318,52 @@ def genlib_critical_path(blif_path, genlib_path) -> tuple[CriticalPath, float]:
             pins = [t.split("=", 1) for t in pin_split.split(rest.strip())]
             ins = [(p, n) for p, n in pins[:-1]]
             driver[pins[-1][1]] = (gate, ins)
-            for _p, n in ins:
+            gp = pins_of.get(gate, {})
+            for p, n in ins:
                 fanout[n] = fanout.get(n, 0) + 1
+                load[n] = load.get(n, 0.0) + gp.get(p, gp.get("*", (1.0,)))[0]
         elif line.startswith(".outputs "):
             for n in line.split()[1:]:
                 fanout[n] = fanout.get(n, 0) + 1
+                load[n] = load.get(n, 0.0) + 1.0
     sinks = list(driver)
-    arrival: dict[str, float] = {}
-    via: dict[str, str | None] = {}
-
-    def arrive(net: str) -> float:  # iterative DFS (deep netlists overflow Python's recursion)
-        stack = [net]
-        while stack:
-            n = stack[-1]
-            if n in arrival:
-                stack.pop()
-                continue
-            d = driver.get(n)
-            if d is None:
-                arrival[n], via[n] = 0.0, None
-                stack.pop()
-                continue
-            todo = [i for _p, i in d[1] if i not in arrival]
-            if todo:
-                stack.extend(todo)
-                continue
-            gate_delays = delays.get(d[0], {})
-            best, best_in = 0.0, None
-            for pin, i in d[1]:
-                t = arrival[i] + gate_delays.get(pin, gate_delays.get("*", 0.0))
-                if best_in is None or t > best:
-                    best, best_in = t, i
-            arrival[n], via[n] = best, best_in
-            stack.pop()
-        return arrival[net]
-
     if not sinks:
         return CriticalPath(None, None, 0, 0), 0.0
-    end = max(sinks, key=arrive)
+
+    def arrivals(load_dependent: bool) -> tuple[dict[str, float], dict[str, str | None]]:
+        arrival: dict[str, float] = {}
+        via: dict[str, str | None] = {}
+        for net in sinks:  # iterative DFS (deep netlists overflow Python's recursion)
+            stack = [net]
+            while stack:
+                n = stack[-1]
+                if n in arrival:
+                    stack.pop()
+                    continue
+                d = driver.get(n)
+                if d is None:
+                    arrival[n], via[n] = 0.0, None
+                    stack.pop()
+                    continue
+                todo = [i for _p, i in d[1] if i not in arrival]
+                if todo:
+                    stack.extend(todo)
+                    continue
+                gp = pins_of.get(d[0], {})
+                best, best_in = 0.0, None
+                for pin, i in d[1]:
+                    t = arrival[i] + _pin_delay(gp, pin, load.get(n, 0.0), load_dependent)
+                    if best_in is None or t > best:
+                        best, best_in = t, i
+                arrival[n], via[n] = best, best_in
+                stack.pop()
+        return arrival, via
+
+    models = [arrivals(True), arrivals(False)]
+    if reported_delay is not None:
+        models.sort(key=lambda m: abs(max(m[0][x] for x in sinks) - reported_delay))
+    arrival, via = models[0]
+    end = max(sinks, key=lambda x: arrival[x])
     path, n = [end], via.get(end)
     while n is not None:
         path.append(n)
