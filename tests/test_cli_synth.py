@@ -266,7 +266,9 @@ def test_ctrl_c_leaves_no_staging_folder(tmp_path, abc_path):
         out = tmp_path / f"o{i}"
         p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", "synth", str(DATA / "small_alu.v"), "--budget",
                               "100000", "--jobs", "2", "--no-cache", "-o", str(out)], cwd=REPO,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             # a suite started in the background (`cmd &`) inherits SIGINT ignored
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.time() + 60
         while time.time() < deadline and not list(out.glob(".staging-*/prefixes/*.aig")):
             time.sleep(0.2)

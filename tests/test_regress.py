@@ -236,7 +236,9 @@ def test_ctrl_c_cancels_running_designs_then_resume(tmp_path, abc_path):
     m = manifest(tmp_path, [SMALL[0], slow, slow_b])
     db = tmp_path / "edaflow-qor.sqlite"
     p = subprocess.Popen([sys.executable, "-m", "edaflow.cli", "regress", str(m), "--jobs", "2"], cwd=tmp_path,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                         # a suite started in the background (`cmd &`) inherits SIGINT ignored
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert _results_after_first(db, 90) == 1, "first design never finished"
     time.sleep(1.0)  # the slow design and the third one are running now
     assert _workers_of(tmp_path / "edaflow-runs"), "no worker running"
