@@ -105,6 +105,39 @@ def _session():
     return ys, design, run
 
 
+def _aiger_unique_names(path: str) -> str:
+    """``path``, or a copy beside it whose latch symbols that repeat an input's or output's name are
+    dropped. An output driven straight by a register carries the register's name in an AIGER written
+    by ABC (ISCAS-89 ``s1196``: output ``G45 = DFF(...)``), and ``read_aiger`` then asserts on the
+    second wire of that name. The register keeps a default name, so the proof falls back to the
+    sequential check where registers do not correspond by name."""
+    data = open(path, "rb").read()
+    nl = data.find(b"\n")
+    head = data[:nl].split()
+    if not head or head[0] != b"aig":
+        return path
+    m, i, l, o, a, *rest = (int(x) for x in head[1:])
+    pos = nl + 1
+    for _ in range(l + o + sum(rest)):  # latch, output, bad, constraint, justice, fairness lines
+        pos = data.index(b"\n", pos) + 1
+    for _ in range(2 * a):  # binary AND deltas: little-endian 7-bit groups
+        while data[pos] & 0x80:
+            pos += 1
+        pos += 1
+    end = data.find(b"\nc\n", pos - 1)
+    table = data[pos:end + 1 if end >= 0 else len(data)]
+    lines = table.split(b"\n")
+    ports = {ln.split(b" ", 1)[1] for ln in lines if ln[:1] in (b"i", b"o", b"b") and b" " in ln}
+    keep = [ln for ln in lines if not (ln[:1] == b"l" and b" " in ln and ln.split(b" ", 1)[1] in ports)]
+    if len(keep) == len(lines):
+        return path
+    out = path + ".unique.aig"
+    with open(out, "wb") as fh:
+        fh.write(data[:pos] + b"\n".join(keep) + data[pos + len(table):])
+    print(f"EDAFLOW-NOTE {len(lines) - len(keep)} register name(s) that repeat a port's dropped", flush=True)
+    return out
+
+
 def _read_gold(run, req: dict, ys=None, design=None) -> str:
     """The RTL through the same front end as for the AIG (synth -flatten [-noabc]), saved as ``gold``;
     or, for a netlist input, its AIG (``req['gold_aig']``, clock input named ``clock`` as in ABC's
@@ -112,7 +145,7 @@ def _read_gold(run, req: dict, ys=None, design=None) -> str:
     memory's read-address registers) get public ones first, see :func:`name_private_registers`."""
     if req.get("gold_aig"):
         top = req["top"]
-        run(f"read_aiger -clk_name clock -module_name {_q(top)} {_q(req['gold_aig'])}")
+        run(f"read_aiger -clk_name clock -module_name {_q(top)} {_q(_aiger_unique_names(req['gold_aig']))}")
         run(f"hierarchy -top {_q(top)}")
         run("opt_clean")
         run("design -save gold")

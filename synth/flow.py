@@ -328,7 +328,8 @@ def synthesize(
             if meq.verdict is not Verdict.EQUIVALENT:
                 raise EquivalenceFailure(
                     f"written netlist {mapped_v.name} of {design.top} is {meq.verdict.value} to the input by "
-                    f"{meq.method}; no output written"
+                    f"{meq.method}" + (f" ({meq.raw.strip().splitlines()[-1][:300]})" if "failed" in meq.method
+                                       and meq.raw.strip() else "") + "; no output written"
                 )
 
         stats = pool.stats

@@ -33,3 +33,13 @@ def test_good_bench_with_flop_and_comments_still_reads(tmp_path):
     src.write_text(GOOD)
     r = edaflow("synth", src, "-o", tmp_path / "out", "--budget", "2")
     assert r.returncode == 0, (r.stdout, r.stderr)
+
+
+def test_register_that_is_also_an_output_is_proven(tmp_path):
+    # ISCAS-89 s1196's `G45 = DFF(...)` with OUTPUT(G45): ABC's AIGER names the latch and the output
+    # alike, and Yosys' read_aiger of that gold file asserted ("count_id(wire->name) == 0").
+    src = tmp_path / "regout.bench"
+    src.write_text("INPUT(a)\nINPUT(b)\nOUTPUT(q)\nOUTPUT(y)\nq = DFF(d)\nd = NAND(a, q)\ny = AND(q, b)\n")
+    r = edaflow("synth", src, "-o", tmp_path / "out", "--budget", "3", "--jobs", "1")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "written file regout.mapped.v: equivalent to the input" in r.stdout, r.stdout
