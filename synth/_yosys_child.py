@@ -81,6 +81,10 @@ def main(request_path: str) -> int:
     run("aigmap")
     # -purge: one name per net, so a register seen under several names (an alias wire, a submodule
     # port) gets one AIGER symbol instead of all its aliases pasted into one line.
+    # splitnets first: a multi-bit internal wire one of whose bits only aliases an input port (cla32's
+    # carry vector, bit 0 = cin) would otherwise survive, and write_aiger warns "Treating undriven bit
+    # <input> like $anyseq" although the input is driven (harmless, but shown to every user).
+    run("splitnets")
     run("opt_clean -purge")
     run(f"write_aiger -zinit -symbols {_q(req['output'])}")
     mod = design.top_module()
