@@ -113,21 +113,15 @@ def _aiger_unique_names(path: str) -> str:
     """``path``, or a copy beside it whose latch symbols that repeat an input's or output's name are
     dropped. An output driven straight by a register carries the register's name in an AIGER written
     by ABC (ISCAS-89 ``s1196``: output ``G45 = DFF(...)``), and ``read_aiger`` then asserts on the
-    second wire of that name. The register keeps a default name, so the proof falls back to the
-    sequential check where registers do not correspond by name."""
-    data = open(path, "rb").read()
-    nl = data.find(b"\n")
-    head = data[:nl].split()
-    if not head or head[0] != b"aig":
-        return path
-    m, i, l, o, a, *rest = (int(x) for x in head[1:])
-    pos = nl + 1
-    for _ in range(l + o + sum(rest)):  # latch, output, bad, constraint, justice, fairness lines
-        pos = data.index(b"\n", pos) + 1
-    for _ in range(2 * a):  # binary AND deltas: little-endian 7-bit groups
-        while data[pos] & 0x80:
-            pos += 1
-        pos += 1
+    second wire of that name. Without its symbol the register's Q is still the output wire of that
+    name, so registers can correspond as before (s1196: cut points); where they do not, the proof
+    falls back to the sequential check."""
+    from pathlib import Path
+
+    from synth.aiger import _scan
+
+    data = Path(path).read_bytes()
+    pos = _scan(data, Path(path))[1]  # where the symbol table starts
     end = data.find(b"\nc\n", pos - 1)
     table = data[pos:end + 1 if end >= 0 else len(data)]
     lines = table.split(b"\n")

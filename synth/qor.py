@@ -359,10 +359,14 @@ def genlib_critical_path(blif_path, genlib_path, reported_delay: float | None = 
                 stack.pop()
         return arrival, via
 
-    models = [arrivals(True), arrivals(False)]
-    if reported_delay is not None:
-        models.sort(key=lambda m: abs(max(m[0][x] for x in sinks) - reported_delay))
-    arrival, via = models[0]
+    def latest(model) -> float:
+        return max(model[0][x] for x in sinks)
+
+    arrival, via = arrivals(True)
+    if reported_delay is not None and abs(latest((arrival, via)) - reported_delay) > 1e-6:
+        other = arrivals(False)  # an ABC build without the fanout slope
+        if abs(latest(other) - reported_delay) < abs(latest((arrival, via)) - reported_delay):
+            arrival, via = other
     end = max(sinks, key=lambda x: arrival[x])
     path, n = [end], via.get(end)
     while n is not None:
