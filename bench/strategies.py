@@ -122,6 +122,12 @@ def run_one(name: str, files: list[str], kwargs: dict, s: str, args, abc: str, t
     }
 
 
+def error_row(name: str, config: str, exc: BaseException) -> dict:
+    """The row of a run that raised: reported in the table, left out of every mean."""
+    msg = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return {"design": name, "config": config, "error": msg[:300], "load_start": os.getloadavg()[0]}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=int, default=100)
@@ -163,11 +169,17 @@ def main() -> int:
             for s in (strategies if k % 2 == 0 else strategies[::-1]):
                 row = done.get((name, s))
                 if row is None:
-                    row = run_one(name, files, kwargs, s, args, abc, tmp)
-                    if args.log:
+                    try:
+                        row = run_one(name, files, kwargs, s, args, abc, tmp)
+                    except Exception as exc:  # one failing design is an error row; the rest still run
+                        row = error_row(name, s, exc)
+                    if args.log and "error" not in row:
                         with open(args.log, "a") as fh:
                             fh.write(json.dumps(row) + "\n")
                 rows.append(row)
+                if "error" in row:
+                    print(f"{name:16s} {s:7s} ERROR {row['error']}", flush=True)
+                    continue
                 print(f"{name:16s} {s:7s} ADP {row['red']:+6.2f}%  {row['seconds']:6.1f}s  evals {row['evaluations']}  "
                       f"load {row['load_start']:.1f}  steps {row['steps_run']}/{row['steps_naive']}  "
                       f"{row['equivalence']}  {row['recipe']}", flush=True)
@@ -179,7 +191,7 @@ def main() -> int:
         replace_section(DOC, f"<!-- {section}:begin -->", f"<!-- {section}:end -->", table,
                         SECTION_TITLES.get(section, section))
         print(f"wrote {DOC}")
-    return 0
+    return 1 if any("error" in r for r in rows) else 0
 
 
 def format_tables(rows: list[dict], strategies: list[str], args, abc: str) -> str:
@@ -187,6 +199,10 @@ def format_tables(rows: list[dict], strategies: list[str], args, abc: str) -> st
     the strategy x action set means."""
     limit = f"{args.time:g} s of search per design (equal time)" if args.time else f"Budget {args.budget} evaluations"
     jobs = args.jobs or default_jobs()
+    errors = [r for r in rows if "error" in r]
+    rows = [r for r in rows if "error" not in r]
+    if not rows:
+        return "\n".join(f"| {r['design']} | {r['config']} | error: {r['error']} |" for r in errors)
     loads = [r["load_start"] for r in rows]
     lines = [
         f"Configurations are strategy/action set/mapping (`--mapping search`: the best recipes re-mapped "
@@ -213,6 +229,10 @@ def format_tables(rows: list[dict], strategies: list[str], args, abc: str) -> st
         lines.append(f"| {r['design']} | {r['ands']} | {r['config']} | {r['red']:+.2f} % | {r['seconds']:.1f} | "
                      f"{r['evaluations']} | {r['load_start']:.1f} | {r['steps_run']} / {r['steps_naive']} | "
                      f"{r['cmds_run']} / {r['cmds_naive']} | `{r['recipe']}` |")
+    for r in errors:
+        lines.append(f"| {r['design']} | | {r['config']} | error: {r['error'].replace('|', '/')} | | | | | | |")
+    if errors:
+        lines += ["", f"{len(errors)} run(s) raised (error rows above); the means below leave them out."]
     lines += ["", "| strategy | mean ADP reduction | median | designs | total time (s) | mean evaluations | mean load | steps run / naive (ratio) | ABC cmds / naive (ratio) |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in strategies:

@@ -132,3 +132,20 @@ def test_unknown_strategy_lists_names():
     with pytest.raises(InputError, match="choose one of: resyn2, random, greedy, sa, mcts"):
         get_strategy("genetic")
     assert strategy_names()[:5] == ["resyn2", "random", "greedy", "sa", "mcts"]
+
+
+def test_strategies_bench_reports_a_failing_design_and_runs_the_rest(tmp_path):
+    """bench/strategies.py: a design that raises becomes an error row, the next design still runs, exit 1."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    bad = tmp_path / "a_bad.v"
+    bad.write_text("module bad(input a; endmodule\n")
+    p = subprocess.run([sys.executable, str(root / "bench" / "strategies.py"), "--files", str(bad),
+                        str(root / "designs" / "cla32.v"), "--strategies", "random", "--budget", "2",
+                        "--seed", "1", "--jobs", "1", "--no-write"],
+                       capture_output=True, text=True, cwd=root, timeout=300)
+    assert p.returncode == 1, p.stderr[-2000:]
+    assert "| a_bad | | random | error: InputError:" in p.stdout
+    assert any(l.startswith("| cla32 | ") and "| random | +" in l for l in p.stdout.splitlines())
