@@ -128,6 +128,11 @@ def error_row(name: str, config: str, exc: BaseException) -> dict:
     return {"design": name, "config": config, "error": msg[:300], "load_start": os.getloadavg()[0]}
 
 
+def _error_line(r: dict) -> str:
+    """An error row in the per-design table's columns (the AND count and the figures left empty)."""
+    return f"| {r['design']} | | {r['config']} | error: {r['error'].replace('|', '/')} | | | | | | |"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=int, default=100)
@@ -202,7 +207,7 @@ def format_tables(rows: list[dict], strategies: list[str], args, abc: str) -> st
     errors = [r for r in rows if "error" in r]
     rows = [r for r in rows if "error" not in r]
     if not rows:
-        return "\n".join(f"| {r['design']} | {r['config']} | error: {r['error']} |" for r in errors)
+        return "\n".join(_error_line(r) for r in errors)
     loads = [r["load_start"] for r in rows]
     lines = [
         f"Configurations are strategy/action set/mapping (`--mapping search`: the best recipes re-mapped "
@@ -230,7 +235,7 @@ def format_tables(rows: list[dict], strategies: list[str], args, abc: str) -> st
                      f"{r['evaluations']} | {r['load_start']:.1f} | {r['steps_run']} / {r['steps_naive']} | "
                      f"{r['cmds_run']} / {r['cmds_naive']} | `{r['recipe']}` |")
     for r in errors:
-        lines.append(f"| {r['design']} | | {r['config']} | error: {r['error'].replace('|', '/')} | | | | | | |")
+        lines.append(_error_line(r))
     if errors:
         lines += ["", f"{len(errors)} run(s) raised (error rows above); the means below leave them out."]
     lines += ["", "| strategy | mean ADP reduction | median | designs | total time (s) | mean evaluations | mean load | steps run / naive (ratio) | ABC cmds / naive (ratio) |",
