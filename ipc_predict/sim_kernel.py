@@ -793,6 +793,9 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS, VM):
     d_base = LV[L1D, LV_BASE]
     d_mask = LV[L1D, LV_SMASK]
     d_ways = LV[L1D, LV_WAYS]
+    i_base = LV[L1I, LV_BASE]
+    i_mask = LV[L1I, LV_SMASK]
+    i_ways = LV[L1I, LV_WAYS]
     tlb = P[P_TLB_ON]
     for i in range(n):
         ip = np.int64(U[i, 0])
@@ -802,9 +805,23 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS, VM):
         line = ip >> 6
         if line != Z[Z_ILINE]:
             Z[Z_ILINE] = line
-            if tlb != 0:
+            # The ITLB's last-page check and the L1I hit are inlined as for the L1D below (same state
+            # changes as _translate / _access make on those paths; no call, no reference counting).
+            if tlb != 0 and Z[Z_LAST_VP1] != (ip >> 12) + 1:
                 _translate(TLB_I, ip >> 12, 0, False, P, LV, Z, S, C, MEM, VM)
-            _access(L1I, phys_line(line, P), 0, False, P, LV, Z, S, C, MEM)
+            iln = phys_line(line, P)
+            row = i_base + (iln & i_mask) * i_ways
+            hit = -1
+            for w in range(i_ways):
+                if C[C_TAG, row + w] == iln + 1:
+                    hit = row + w
+                    break
+            if hit >= 0 and C[C_PF, hit] == 0:
+                clock = Z[Z_CLOCK] + 1
+                Z[Z_CLOCK] = clock
+                C[C_LRU, hit] = clock
+            else:
+                _access(L1I, iln, 0, False, P, LV, Z, S, C, MEM)
         last = np.int64(-1)
         for kk in range(6):
             k = kk + 4 if kk < 4 else kk - 2  # loads (words 4-7) first, then stores (2-3), as in timing
