@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from ipc_predict.workloads import DEFAULT_MAX_INSTRUCTIONS as _WORKLOAD_MAX  # stdlib-only module
+
 
 @click.command(
     "trace",
@@ -93,7 +95,7 @@ def workloads_list(as_json):
               show_default=True, help="Directory for bin/, the traces and workloads.json.")
 @click.option("--max-instructions", type=click.IntRange(min=1), default=None,
               help="Instructions traced per workload, from its region of interest "
-                   "[default: ipc_predict.workloads.DEFAULT_MAX_INSTRUCTIONS].")
+                   f"[default: {_WORKLOAD_MAX:,}].")
 @click.option("--only", "only", multiple=True, metavar="NAME",
               help="Build only these workloads (repeat, or separate with commas).")
 @click.option("--no-full-count", is_flag=True,
