@@ -231,3 +231,32 @@ def test_every_mapping_works_with_a_liberty_library(abc_path, small_aig, tmp_pat
             assert eq.verdict is Verdict.EQUIVALENT, (mapping, eq.raw[-300:])
     finally:
         ev.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_mcts_stages_extend_the_best_recipe_within_the_budget(jobs, abc_path, small_aig, tmp_path):
+    # Stage 2 searches recipes appended to stage 1's best: same budget, longer recipes, and still
+    # deterministic for (seed, jobs).
+    from synth.search.classic import MCTS
+
+    runs = []
+    for rep in range(2):
+        ev = RecipeEvaluator(small_aig, bundled_library(), abc_path=abc_path, workdir=tmp_path / f"s{jobs}{rep}")
+        pool = EvaluatorPool(ev, jobs)
+        try:
+            base = ev.evaluate(Recipe.standard("resyn2"))
+            ctx = SearchContext(evaluator=ev, baseline=base, objective="adp", budget=16, recipe_length=3, seed=3,
+                                action_set=STRONG, pool=pool)
+            strat = MCTS(stages=2, stage_share=0.5)
+            best = strat.search(ctx)
+        finally:
+            pool.close()
+            ev.close()
+        assert ctx.used == 16 and len(strat.stage_roots) == 2
+        first, second = ctx.history[:8], ctx.history[8:]
+        assert all(len(e.recipe) == 3 for e in first)
+        stage1_best = min((e for e in [ctx.baseline] + first if e.ok), key=ctx.value)
+        assert all(e.recipe.steps[:-3] == stage1_best.recipe.steps and len(e.recipe) > 3 for e in second)
+        assert ctx.value(best) <= ctx.value(stage1_best)
+        runs.append([(str(e.recipe), e.qor.adp if e.ok else None) for e in ctx.history])
+    assert runs[0] == runs[1]

@@ -49,7 +49,7 @@ class AbcRL(MCTS):
                  prior_weight: float = 1.0, max_weight: float = 1.0, policy_rollouts: bool = True,
                  temperature: float | None = None, threshold: float | None = None, agent=None,
                  use_index: bool = True):
-        super().__init__(exploration=exploration, max_weight=max_weight)
+        super().__init__(exploration=exploration, max_weight=max_weight, stages=1)  # one tree: the prior sees the steps from the input
         self.checkpoint, self.index_path = checkpoint, index
         self.fixed_alpha = alpha
         self.k = warm_starts
