@@ -11,9 +11,11 @@ between the `strategies` markers. The result cache is off, so every number is me
     python bench/strategies.py --time 5 ...        # equal wall time per design instead of equal budget
     python bench/strategies.py --time 5 --jobs 1 --log /tmp/me/rank.jsonl ...   # resumable
     python bench/strategies.py --strategies mcts,sa --actions abc-rl,strong --mappings search --configs abcrl/abc-rl/search
+    python bench/strategies.py --configs mcts/strong/search,mcts+stages=2+stage_share=0.6/strong/search  # strategy options
 
 Each configuration is a (strategy, action set, mapping) triple; every combination of the given lists
-is run. The runs are interleaved per design (every configuration of design 1, then design 2, ...; the
+is run. A strategy may carry keyword options after ``+`` (``mcts+stages=2+stage_share=0.6``: the
+options of its class, e.g. synth.search.classic.MCTS; values are ints, floats, true/false or strings). The runs are interleaved per design (every configuration of design 1, then design 2, ...; the
 order of the configurations reversed on every other design), so slow drifts of the machine's load
 reach every configuration alike; the 1-minute load average at the start of each run is recorded. The
 summary table has one row per configuration; with several strategies and action sets a second table
@@ -49,7 +51,7 @@ from bench.docsection import replace_section  # noqa: E402,F401  (also imported 
 from edaflow.manifest import load_manifest  # noqa: E402
 from synth.flow import SynthOptions, synthesize  # noqa: E402
 from synth.evaluator import default_jobs  # noqa: E402
-from synth.search import strategy_names  # noqa: E402
+from synth.search import get_strategy, strategy_names  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION_TITLES = {
@@ -96,15 +98,39 @@ def load_log(path: str | None) -> dict[tuple[str, str], dict]:
     return done
 
 
+def parse_strategy_spec(spec: str) -> tuple[str, dict]:
+    """``mcts+stages=2+stage_share=0.6`` -> ("mcts", {"stages": 2, "stage_share": 0.6})."""
+    name, *opts = spec.split("+")
+    options: dict = {}
+    for opt in opts:
+        key, sep, text = opt.partition("=")
+        if not sep or not key:
+            raise ValueError(f"strategy option {opt!r} of {spec!r} is not KEY=VALUE")
+        value: object = text
+        if text.lower() in ("true", "false"):
+            value = text.lower() == "true"
+        else:
+            for conv in (int, float):
+                try:
+                    value = conv(text)
+                    break
+                except ValueError:
+                    pass
+        options[key] = value
+    return name, options
+
+
 def run_one(name: str, files: list[str], kwargs: dict, s: str, args, abc: str, tmp: str) -> dict:
     """One synthesis run of configuration ``s`` (strategy/actions/mapping) on one design -> a row."""
-    strat, acts, mapping = (s.split("/") + ["abc-rl", "map"])[:3]
+    spec, acts, mapping = (s.split("/") + ["abc-rl", "map"])[:3]
+    strat, options = parse_strategy_spec(spec)
     load = os.getloadavg()[0]
     t0 = time.time()
     res = synthesize(SynthOptions(files=files, strategy=strat, action_set=acts, mapping=mapping,
                                   budget=None if args.time else args.budget, time_limit=args.time,
                                   jobs=args.jobs, seed=args.seed, abc_path=abc,
-                                  outdir=f"{tmp}/{name}-{s.replace('/', '_')}", use_cache=False, **kwargs))
+                                  outdir=f"{tmp}/{name}-{s.replace('/', '_')}", use_cache=False,
+                                  strategy_options=options, **kwargs))
     dt = time.time() - t0
     r = res.report
     srch = r["search"]
@@ -138,6 +164,8 @@ def main() -> int:
     ap.add_argument("--budget", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--designs", help="comma-separated design names (default: the test split)")
+    ap.add_argument("--split", choices=("train", "test"), default="test", help="manifest split without --designs")
+    ap.add_argument("--largest-first", action="store_true", help="run the designs by AND count, largest first")
     ap.add_argument("--strategies", default=",".join(strategy_names()))
     ap.add_argument("--actions", default="abc-rl", help="comma-separated action sets (each one a configuration)")
     ap.add_argument("--mappings", default="map", help="comma-separated --mapping values: map, search")
@@ -155,17 +183,22 @@ def main() -> int:
     if args.files:
         designs = [(Path(f).stem, [f], {}) for f in sorted(args.files)]
     else:
-        entries = load_manifest(split=None if args.designs else "test")
+        entries = load_manifest(split=None if args.designs else args.split)
         if args.designs:
             wanted = set(args.designs.split(","))
             entries = [d for d in entries if d.name in wanted]
+        if args.largest_first:
+            entries = sorted(entries, key=lambda d: -(d.ands or 0))  # stable: ties keep manifest order
         designs = [(d.name, [str(f) for f in d.files], d.synth_kwargs()) for d in entries]
     section = args.section or ("public" if args.files else "strategies")
     strategies = [f"{s}/{a}/{m}" if (args.actions != "abc-rl" or args.mappings != "map") else s
                   for s in args.strategies.split(",") for a in args.actions.split(",") for m in args.mappings.split(",")]
     strategies += [c for c in (args.configs or "").split(",") if c and c not in strategies]
     abc = bench_abc(args.abc)
-    if any(c.split("/")[0] == "abcrl" for c in strategies):
+    for c in strategies:  # a bad strategy option fails here, before any run
+        strat, options = parse_strategy_spec(c.split("/")[0])
+        get_strategy(strat, **options)
+    if any(parse_strategy_spec(c.split("/")[0])[0] == "abcrl" for c in strategies):
         import synth.agent  # noqa: F401  (torch: imported once here, not inside the first run's clock)
     done = load_log(args.log)
     rows: list[dict] = []

@@ -149,3 +149,18 @@ def test_strategies_bench_reports_a_failing_design_and_runs_the_rest(tmp_path):
     assert p.returncode == 1, p.stderr[-2000:]
     assert "| a_bad | | random | error: InputError:" in p.stdout
     assert any(l.startswith("| cla32 | ") and "| random | +" in l for l in p.stdout.splitlines())
+
+
+def test_strategies_bench_parses_strategy_options():
+    """bench/strategies.py configurations carry strategy keyword options after '+'."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.strategies import parse_strategy_spec
+
+    assert parse_strategy_spec("mcts") == ("mcts", {})
+    name, opts = parse_strategy_spec("mcts+stages=2+stage_share=0.6+repeat_best=true")
+    assert name == "mcts" and opts == {"stages": 2, "stage_share": 0.6, "repeat_best": True}
+    assert get_strategy(name, **opts).stages == 2
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_strategy_spec("mcts+stages")
