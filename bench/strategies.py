@@ -64,6 +64,7 @@ SECTION_TITLES = {
     "default-test": "The default (mcts/strong/search) on all 10 test designs, budget 100 (bench/strategies.py)",
     "default-public": "The default (mcts/strong/search) on held-out public circuits, budget 100 (bench/strategies.py --files)",
     "default-public-large": "The default (mcts/strong/search) on the other public circuits, 160-2,340 ANDs, budget 100 (bench/strategies.py --files)",
+    "default-public-xl": "The default (mcts/strong/search) on the large held-out circuits c7552 and EPFL bar, budget 100 (bench/strategies.py --files)",
     "matrix-public": "Strategy x action set x mapping on held-out public circuits, budget 100 (bench/strategies.py --files)",
     "matrix-public-rg": "random and greedy on held-out public circuits, budget 100, strong actions, mapping search (bench/strategies.py --files)",
     "matrix-time-rg": "random and greedy on our test designs, equal time, strong actions, mapping search (bench/strategies.py --time)",
