@@ -786,6 +786,25 @@ def _branch(ip, taken, btype, comp, dec, timing, P, Z, S, BPS):
 
 # ----- the two per-chunk loops ------------------------------------------------------------------------
 
+@njit(cache=True, inline="always")
+def _warm_l1_hit(C, Z, base, mask, ways, ln):
+    """Functional warming's L1 fast path: on a demand hit to a line not brought in by the prefetcher,
+    the same state change as `_access` (clock tick, LRU) and its slot; otherwise -1 and no change
+    (the caller takes `_access`). Inlined into the loop at Numba's IR level: no call, no reference
+    counting (see the module docstring)."""
+    row = base + (ln & mask) * ways
+    for w in range(ways):
+        j = row + w
+        if C[C_TAG, j] == ln + 1:
+            if C[C_PF, j] != 0:
+                return -1
+            clock = Z[Z_CLOCK] + 1
+            Z[Z_CLOCK] = clock
+            C[C_LRU, j] = clock
+            return j
+    return -1
+
+
 @njit(cache=True, nogil=True)
 def run_functional(U, P, LV, Z, S, C, MEM, BPS, VM):
     """Functional warming: update caches, prefetchers, predictors, BTB and RAS; no timing, no stats."""
@@ -810,17 +829,7 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS, VM):
             if tlb != 0 and Z[Z_LAST_VP1] != (ip >> 12) + 1:
                 _translate(TLB_I, ip >> 12, 0, False, P, LV, Z, S, C, MEM, VM)
             iln = phys_line(line, P)
-            row = i_base + (iln & i_mask) * i_ways
-            hit = -1
-            for w in range(i_ways):
-                if C[C_TAG, row + w] == iln + 1:
-                    hit = row + w
-                    break
-            if hit >= 0 and C[C_PF, hit] == 0:
-                clock = Z[Z_CLOCK] + 1
-                Z[Z_CLOCK] = clock
-                C[C_LRU, hit] = clock
-            else:
+            if _warm_l1_hit(C, Z, i_base, i_mask, i_ways, iln) < 0:
                 _access(L1I, iln, 0, False, P, LV, Z, S, C, MEM)
         last = np.int64(-1)
         for kk in range(6):
@@ -836,16 +845,8 @@ def run_functional(U, P, LV, Z, S, C, MEM, BPS, VM):
             if tlb != 0 and Z[Z_LAST_VP0] != (a >> 12) + 1:
                 _translate(TLB_D, a >> 12, 0, False, P, LV, Z, S, C, MEM, VM)
             # Inline L1D hit (see the module docstring); anything else takes the full path.
-            row = d_base + (ln & d_mask) * d_ways
-            hit = -1
-            for w in range(d_ways):
-                if C[C_TAG, row + w] == ln + 1:
-                    hit = row + w
-                    break
-            if hit >= 0 and C[C_PF, hit] == 0:
-                clock = Z[Z_CLOCK] + 1
-                Z[Z_CLOCK] = clock
-                C[C_LRU, hit] = clock
+            hit = _warm_l1_hit(C, Z, d_base, d_mask, d_ways, ln)
+            if hit >= 0:
                 if k < 4:
                     C[C_DIRTY, hit] = 1
             else:
