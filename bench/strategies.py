@@ -196,10 +196,10 @@ def main() -> int:
                   for s in args.strategies.split(",") for a in args.actions.split(",") for m in args.mappings.split(",")]
     strategies += [c for c in (args.configs or "").split(",") if c and c not in strategies]
     abc = bench_abc(args.abc)
-    for c in strategies:  # a bad strategy option fails here, before any run
-        strat, options = parse_strategy_spec(c.split("/")[0])
+    specs = [parse_strategy_spec(c.split("/")[0]) for c in strategies]
+    for strat, options in specs:  # a bad strategy option fails here, before any run
         get_strategy(strat, **options)
-    if any(parse_strategy_spec(c.split("/")[0])[0] == "abcrl" for c in strategies):
+    if any(strat == "abcrl" for strat, _ in specs):
         import synth.agent  # noqa: F401  (torch: imported once here, not inside the first run's clock)
     done = load_log(args.log)
     rows: list[dict] = []

@@ -239,7 +239,7 @@ class MCTS(SearchStrategy):
                 rollouts = list(batch)
             else:
                 picks = [self._select(ctx, root, norm) for _ in range(min(ctx.jobs, ctx.remaining))]
-                rollouts = [Recipe(base + r.steps) for r in self._rollouts(ctx, picks)] if nb else self._rollouts(ctx, picks)
+                rollouts = [Recipe(base + r.steps) for r in self._rollouts(ctx, picks)]
             evs = ctx.evaluate_many(rollouts, [nb + len(steps) for _, steps in picks])
             for (path, _), ev in zip(picks, evs):
                 score = ctx.score(ev)
