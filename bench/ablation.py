@@ -23,6 +23,7 @@ checkpoint, so an interrupted run continues; the tables go into docs/benchmarks.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -228,7 +229,8 @@ def main() -> int:
     from synth.agent.checkpoint import default_checkpoint_path
 
     ck = default_checkpoint_path()
-    ck_tag = f"{ck.stat().st_mtime_ns}" if ck.exists() else "none"
+    # the checkpoint's content names it (results are cached per checkpoint; a copy or checkout keeps its tag)
+    ck_tag = hashlib.sha256(ck.read_bytes()).hexdigest()[:16] if ck.exists() else "none"
     rp = Path(args.results)
     store = json.loads(rp.read_text()) if rp.exists() else {}
     designs = _aigs(args)
@@ -252,7 +254,7 @@ def main() -> int:
     load = os.getloadavg()[0]
     setting = ((f"{args.time:g} s of wall clock per search" if args.time else f"Budget {args.budget} evaluations")
                + f", seed {args.seed}, `--actions {args.actions} --mapping {args.mapping}` for every row, checkpoint "
-               f"{ck.name} (mtime tag {ck_tag}); 1-minute load average {load:.1f} when the tables were written")
+               f"{ck.name} (sha256 {ck_tag}…); 1-minute load average {load:.1f} when the tables were written")
     out = table(results, groups["test"], configs, args.budget, "designs/ test split (never trained on): "
                 + ", ".join(groups["test"]), setting) + suggest_note
     print(out)
