@@ -260,3 +260,40 @@ def test_mcts_stages_extend_the_best_recipe_within_the_budget(jobs, abc_path, sm
         assert ctx.value(best) <= ctx.value(stage1_best)
         runs.append([(str(e.recipe), e.qor.adp if e.ok else None) for e in ctx.history])
     assert runs[0] == runs[1]
+
+
+def test_mcts_cost_bias_prefers_cheap_steps_in_rollouts(abc_path, small_aig, tmp_path):
+    # Cost-aware rollouts: sampling weights follow the registry's cost model, cost_bias=0 keeps the
+    # uniform tail, and a biased search is still deterministic for a seed and keeps to its budget.
+    from synth.actions import REGISTRY
+    from synth.search.classic import MCTS, _cost_weights
+
+    w = dict(zip(STRONG, _cost_weights(STRONG, 1.0)))
+    assert w["balance"] > w["resub -K 8"] > w["refactor -N 12"]
+    assert min(w, key=w.get) == max(STRONG, key=lambda a: REGISTRY[a].sec_per_kand)
+    assert _cost_weights(STRONG, 0.0) == [1.0] * len(STRONG)
+    with pytest.raises(ValueError):
+        MCTS(cost_bias=-1)
+
+    runs = []
+    for rep in range(2):
+        ev = RecipeEvaluator(small_aig, bundled_library(), abc_path=abc_path, workdir=tmp_path / f"c{rep}")
+        try:
+            base = ev.evaluate(Recipe.standard("resyn2"))
+            ctx = SearchContext(evaluator=ev, baseline=base, objective="adp", budget=12, recipe_length=4, seed=5,
+                                action_set=STRONG)
+            MCTS(cost_bias=2.0).search(ctx)
+        finally:
+            ev.close()
+        assert ctx.used == 12
+        runs.append([str(e.recipe) for e in ctx.history])
+    assert runs[0] == runs[1]
+
+    import random
+    from types import SimpleNamespace
+
+    cheap = {"balance", "resub -K 8", "resub -z", "resub -K 6 -N 2", "fraig", "&syn2", "drw"}  # 7 of 14
+    for bias, lo, hi in ((0.0, 0.4, 0.6), (2.0, 0.75, 1.0)):
+        fake = SimpleNamespace(rng=random.Random(1), action_set=STRONG, recipe_length=10)
+        tails = [s for r in MCTS(cost_bias=bias)._rollouts(fake, [(None, [])] * 300) for s in r.steps]
+        assert lo < sum(s in cheap for s in tails) / len(tails) < hi, bias
