@@ -1,7 +1,9 @@
 """The action registry, the mapping choices, parallel evaluation and time budgets, with the real ABC."""
 
+import random
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -265,7 +267,6 @@ def test_mcts_stages_extend_the_best_recipe_within_the_budget(jobs, abc_path, sm
 def test_mcts_cost_bias_prefers_cheap_steps_in_rollouts(abc_path, small_aig, tmp_path):
     # Cost-aware rollouts: sampling weights follow the registry's cost model, cost_bias=0 keeps the
     # uniform tail, and a biased search is still deterministic for a seed and keeps to its budget.
-    from synth.actions import REGISTRY
     from synth.search.classic import MCTS, _cost_weights
 
     w = dict(zip(STRONG, _cost_weights(STRONG, 1.0)))
@@ -288,9 +289,6 @@ def test_mcts_cost_bias_prefers_cheap_steps_in_rollouts(abc_path, small_aig, tmp
         assert ctx.used == 12
         runs.append([str(e.recipe) for e in ctx.history])
     assert runs[0] == runs[1]
-
-    import random
-    from types import SimpleNamespace
 
     cheap = {"balance", "resub -K 8", "resub -z", "resub -K 6 -N 2", "fraig", "&syn2", "drw"}  # 7 of 14
     for bias, lo, hi in ((0.0, 0.4, 0.6), (2.0, 0.75, 1.0)):
