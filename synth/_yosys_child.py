@@ -109,13 +109,20 @@ def _session():
     return ys, design, run
 
 
-def _aiger_unique_names(path: str) -> str:
-    """``path``, or a copy beside it whose latch symbols that repeat an input's or output's name are
-    dropped. An output driven straight by a register carries the register's name in an AIGER written
-    by ABC (ISCAS-89 ``s1196``: output ``G45 = DFF(...)``), and ``read_aiger`` then asserts on the
-    second wire of that name. Without its symbol the register's Q is still the output wire of that
-    name, so registers can correspond as before (s1196: cut points); where they do not, the proof
-    falls back to the sequential check."""
+def _aiger_for_yosys(path: str) -> str:
+    """``path``, or a copy beside it that Yosys' ``read_aiger`` reads with every port intact:
+
+    * latch symbols that repeat an input's or output's name are dropped. An output driven straight by
+      a register carries the register's name in an AIGER written by ABC (ISCAS-89 ``s1196``: output
+      ``G45 = DFF(...)``), and ``read_aiger`` then asserts on the second wire of that name. Without its
+      symbol the register's Q is still the output wire of that name, so registers can correspond as
+      before (s1196: cut points); where they do not, the proof falls back to the sequential check.
+    * bad-state lines become output lines. ABC writes the outputs of a sequential network as
+      bad-state properties (header ``O = 0``, ``B`` = the outputs), and ``read_aiger`` gives two
+      properties on the same literal one wire, so one of two outputs that strash merged lost its name
+      and the interface check refused the written netlist (ISCAS-89 ``s820``: ``G310`` and ``G325``).
+      With ``O = 0`` the bad-state lines sit exactly where output lines go, so only the header and the
+      ``b`` symbols change."""
     from pathlib import Path
 
     from synth.aiger import _scan
@@ -125,14 +132,23 @@ def _aiger_unique_names(path: str) -> str:
     end = data.find(b"\nc\n", pos - 1)
     table = data[pos:end + 1 if end >= 0 else len(data)]
     lines = table.split(b"\n")
+    nl = data.find(b"\n")
+    fields = data[:nl].split()
+    nums = [int(x) for x in fields[1:]]
+    header = data[:nl]
+    bad_as_outputs = len(nums) >= 6 and nums[3] == 0 and nums[5] > 0 and not any(nums[6:9])
+    if bad_as_outputs:
+        header = b" ".join([fields[0], *(b"%d" % n for n in (nums[0], nums[1], nums[2], nums[5], nums[4]))])
+        lines = [b"o" + ln[1:] if ln[:1] == b"b" and b" " in ln else ln for ln in lines]
     ports = {ln.split(b" ", 1)[1] for ln in lines if ln[:1] in (b"i", b"o", b"b") and b" " in ln}
     keep = [ln for ln in lines if not (ln[:1] == b"l" and b" " in ln and ln.split(b" ", 1)[1] in ports)]
-    if len(keep) == len(lines):
+    if len(keep) == len(lines) and not bad_as_outputs:
         return path
-    out = path + ".unique.aig"
+    out = path + ".yosys.aig"
     with open(out, "wb") as fh:
-        fh.write(data[:pos] + b"\n".join(keep) + data[pos + len(table):])
-    print(f"EDAFLOW-NOTE {len(lines) - len(keep)} register name(s) that repeat a port's dropped", flush=True)
+        fh.write(header + data[nl:pos] + b"\n".join(keep) + data[pos + len(table):])
+    if len(keep) < len(lines):
+        print(f"EDAFLOW-NOTE {len(lines) - len(keep)} register name(s) that repeat a port's dropped", flush=True)
     return out
 
 
@@ -143,7 +159,7 @@ def _read_gold(run, req: dict, ys=None, design=None) -> str:
     memory's read-address registers) get public ones first, see :func:`name_private_registers`."""
     if req.get("gold_aig"):
         top = req["top"]
-        run(f"read_aiger -clk_name clock -module_name {_q(top)} {_q(_aiger_unique_names(req['gold_aig']))}")
+        run(f"read_aiger -clk_name clock -module_name {_q(top)} {_q(_aiger_for_yosys(req['gold_aig']))}")
         run(f"hierarchy -top {_q(top)}")
         run("opt_clean")
         run("design -save gold")

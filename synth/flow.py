@@ -149,7 +149,32 @@ def _rename_module(verilog: Path, top: str) -> None:
     text = verilog.read_text(encoding="utf-8")
     text = re.sub(r"^// Benchmark .*$", f"// {top}: mapped by edaflow (ABC write_verilog)", text, count=1, flags=re.M)
     text = re.sub(r"^module \\?\S+", f"module {top}", text, count=1, flags=re.M)
-    verilog.write_text(text, encoding="utf-8")
+    verilog.write_text(_distinct_instance_names(text), encoding="utf-8")
+
+
+def _distinct_instance_names(text: str) -> str:
+    """ABC's ``write_verilog`` names gate instances ``g0000``, ``g0001``, ... whatever the nets are
+    called, so in a circuit with nets of those names (ISCAS-89 ``s13207``: register ``g1207``) an
+    instance and a net share a name, which Verilog forbids (Yosys: "Failed to detect width for
+    identifier"). Such instances get a name no net or instance has (``g1207_u``, ...)."""
+    nets: set[str] = set()
+    for decl in re.finditer(r"^\s*(?:input|output|wire|reg)\b([^;]*);", text, re.M):
+        nets.update(n.strip() for n in re.sub(r"\[[^\]]*\]", " ", decl.group(1)).split(",") if n.strip())
+    inst = re.compile(r"^(\s+[A-Za-z_]\w*\s+)([A-Za-z_]\w*)(\s*\(\s*\.)", re.M)
+    clash = {m.group(2) for m in inst.finditer(text)} & nets
+    if not clash:
+        return text
+    taken = nets | {m.group(2) for m in inst.finditer(text)}
+
+    def fresh(name: str) -> str:
+        new, k = f"{name}_u", 1
+        while new in taken:
+            new, k = f"{name}_u{k}", k + 1
+        taken.add(new)
+        return new
+
+    renamed = {name: fresh(name) for name in sorted(clash)}
+    return inst.sub(lambda m: m.group(1) + renamed.get(m.group(2), m.group(2)) + m.group(3), text)
 
 
 def _previous_outputs(outdir: Path, keep: set) -> list[str]:
@@ -328,8 +353,8 @@ def synthesize(
             if meq.verdict is not Verdict.EQUIVALENT:
                 raise EquivalenceFailure(
                     f"written netlist {mapped_v.name} of {design.top} is {meq.verdict.value} to the input by "
-                    f"{meq.method}" + (f" ({meq.raw.strip().splitlines()[-1][:300]})" if "failed" in meq.method
-                                       and meq.raw.strip() else "") + "; no output written"
+                    f"{meq.method}" + (f" ({meq.raw.strip().splitlines()[-1][:300]})" if meq.raw.strip() else "")
+                    + "; no output written"
                 )
 
         stats = pool.stats

@@ -1,5 +1,7 @@
 """Bad .bench netlists are one-line errors with the line number (ABC alone accepts them silently)."""
 
+import re
+
 import pytest
 
 from test_cli_synth import edaflow
@@ -43,3 +45,37 @@ def test_register_that_is_also_an_output_is_proven(tmp_path):
     r = edaflow("synth", src, "-o", tmp_path / "out", "--budget", "3", "--jobs", "1")
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert "written file regout.mapped.v: equivalent to the input" in r.stdout, r.stdout
+
+
+def test_two_outputs_that_strash_merges_keep_their_names(tmp_path):
+    # ISCAS-89 s820: outputs G310 and G325 are the same function. ABC writes a sequential network's
+    # outputs as AIGER bad-state lines, Yosys' read_aiger gave the two properties on one literal one
+    # wire, and the interface check refused the written netlist ("port lists differ: G310").
+    src = tmp_path / "twins.bench"
+    src.write_text("INPUT(a)\nINPUT(b)\nOUTPUT(x)\nOUTPUT(y)\nOUTPUT(q)\n"
+                   "q = DFF(d)\nd = XOR(a, q)\nx = AND(a, b)\ny = AND(b, a)\n")
+    r = edaflow("synth", src, "-o", tmp_path / "out", "--budget", "3", "--jobs", "1")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "written file twins.mapped.v: equivalent to the input" in r.stdout, r.stdout
+    text = (tmp_path / "out" / "twins.mapped.v").read_text()
+    assert re.search(r"output[^;]*\bx\b", text) and re.search(r"output[^;]*\by\b", text)
+
+
+def test_nets_named_like_abc_instances_give_valid_verilog(tmp_path):
+    # ISCAS-89 s13207 has a register g1207; ABC's write_verilog names its gate instances g0000,
+    # g0001, ..., so an instance and a net shared a name and Yosys refused the written file.
+    # ABC numbers instances with as many digits as it needs: 10-99 gates here, so g00, g01, ...
+    names = [f"g{k:02d}" for k in range(12)]
+    lines = [f"INPUT(i{k})" for k in range(12)] + [f"OUTPUT({n})" for n in names] + ["OUTPUT(r)", "r = DFF(g03)"]
+    prev = "r"
+    for k, n in enumerate(names):
+        lines.append(f"{n} = {('AND', 'OR', 'XOR')[k % 3]}({prev}, i{k})")
+        prev = n
+    src = tmp_path / "gnames.bench"
+    src.write_text("\n".join(lines) + "\n")
+    r = edaflow("synth", src, "-o", tmp_path / "out", "--budget", "3", "--jobs", "1")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    text = (tmp_path / "out" / "gnames.mapped.v").read_text()
+    instances = re.findall(r"^\s+[A-Za-z_]\w*\s+([A-Za-z_]\w*)\s*\(\s*\.", text, re.M)
+    nets = set(re.findall(r"\b(g\d+)\b", " ".join(re.findall(r"(?:input|output|wire|reg)\b[^;]*;", text))))
+    assert instances and not set(instances) & nets, (set(instances) & nets)
