@@ -127,7 +127,9 @@ def check_compatible(ckpt: Checkpoint, *, actions: Sequence[str], feature_spec: 
                          path=str(ckpt.path))
 
 
-def base_meta(action_set_name: str, actions: Sequence[str], library: Any, designs: list[dict], command: str) -> dict:
+def base_meta(action_set_name: str, actions: Sequence[str], library: Any, designs: list[dict], command: str,
+              version: str | None = None) -> dict:
+    """The metadata every checkpoint carries; ``version`` defaults to :func:`code_version` now."""
     from synth.actions import command_of
 
     return {
@@ -137,6 +139,6 @@ def base_meta(action_set_name: str, actions: Sequence[str], library: Any, design
         "library_name": library.name,
         "feature_spec": dict(FEATURE_SPEC),
         "training_designs": designs,
-        "code_version": code_version(),
+        "code_version": version or code_version(),
         "command": command,
     }

@@ -89,7 +89,10 @@ class Trainer:
         from abc_bin import bundled_library
         from synth.actions import action_set
 
+        from synth.agent.checkpoint import code_version
+
         self.cfg, self.say = cfg, say
+        self.code_version = code_version()  # the code this run started with, not HEAD when it ends
         self.work = Path(cfg.workdir)
         self.work.mkdir(parents=True, exist_ok=True)
         self.actions = action_set(cfg.actions)
@@ -210,7 +213,8 @@ class Trainer:
 
         designs = [{"name": e.name, "aig_sha256": self.graphs[e.name].aig_sha256, "ands": e.ands}
                    for e in self.entries] if hasattr(self, "graphs") else []
-        meta = base_meta(self.cfg.actions, self.actions, self.library, designs, self.cfg.command)
+        meta = base_meta(self.cfg.actions, self.actions, self.library, designs, self.cfg.command,
+                         version=self.code_version)
         meta["training"] = {k: v for k, v in asdict(self.cfg).items() if k not in ("command",)}
         meta.update(extra or {})
         return meta
