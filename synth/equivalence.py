@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from synth.abc_session import AbcError, AbcSession
 
@@ -47,6 +48,39 @@ def parse_verdict(output: str) -> Verdict:
     return Verdict.UNDECIDED
 
 
+def port_names(path: str) -> tuple[list[bytes], list[bytes]] | None:
+    """Input and output names of a binary AIGER file in their order, or None when it has latches or a
+    port without a name (or cannot be read)."""
+    from edaflow.errors import InputError
+    from synth.aiger import _scan
+
+    try:
+        data = Path(path).read_bytes()
+        header, pos = _scan(data, Path(path))
+    except (OSError, ValueError, InputError):
+        return None
+    if header.latches:
+        return None
+    names: dict[bytes, dict[int, bytes]] = {b"i": {}, b"o": {}}
+    for ln in data[pos:].split(b"\n"):
+        if ln[:1] == b"c":
+            break
+        kind, _, rest = ln.partition(b" ")
+        if kind[:1] in names and kind[1:].isdigit() and rest:
+            names[kind[:1]][int(kind[1:])] = rest
+    ins, outs = names[b"i"], names[b"o"]
+    if sorted(ins) != list(range(header.inputs)) or sorted(outs) != list(range(header.outputs)):
+        return None
+    return [ins[k] for k in range(header.inputs)], [outs[k] for k in range(header.outputs)]
+
+
+def ports_aligned(golden: str, revised: str) -> bool:
+    """Both combinational AIGER files name every input and output, with the same names in the same
+    order: then ABC's ``&cec``, which pairs ports by position, compares what ``cec`` compares by name."""
+    ports = port_names(golden)
+    return ports is not None and ports == port_names(revised)
+
+
 def check_equivalence(
     session: AbcSession, golden: str, revised: str | None = None, *, sequential: bool, timeout: float = 600.0
 ) -> EquivalenceResult:
@@ -60,10 +94,13 @@ def check_equivalence(
     """
     files = f"{golden} {revised}" if revised else golden
     methods = ["cec", "dsec"] if sequential else ["cec"]
+    if not sequential and revised and ports_aligned(golden, revised):
+        methods = ["&cec", "cec"]  # &cec is about 10x faster on XOR trees; cec decides what it leaves undecided
     last = EquivalenceResult(Verdict.UNDECIDED, methods[-1], "")
     for method in methods:
         try:
-            out = session.run(f"{method} {files}", timeout=timeout, check=False)
+            limit = f" -T {max(1, int(timeout / 2))}" if method == "&cec" else ""  # half: cec gets the rest
+            out = session.run(f"{method}{limit} {files}", timeout=timeout, check=False)
         except AbcError as exc:  # timeout or crash: undecided, never equivalent
             last = EquivalenceResult(Verdict.UNDECIDED, method, str(exc))
             continue

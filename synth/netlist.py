@@ -86,13 +86,24 @@ SEQ_METHOD = "yosys equiv_make/equiv_simple/equiv_induct (file re-read)"
 
 
 def _cec_files(gold: str, gate: str, time_limit: float, abc_path: str | None) -> tuple[Verdict, str]:
-    """ABC ``cec`` of two combinational AIGER files (inputs/outputs matched by name), with a time limit."""
+    """Prove two combinational AIGER files equivalent, inputs and outputs matched by name, with a time
+    limit. ABC's ``&cec`` is about 10x faster than ``cec`` on XOR-heavy designs (secded72's written
+    netlist: 10.5 s against 105 s) but pairs inputs and outputs by position, so it runs only when both
+    files name every port and the names stand in the same order; otherwise, or when ``&cec`` does
+    not decide within the limit, ``cec`` (which pairs them by name) does."""
     from synth.abc_session import AbcError, AbcSession
-    from synth.equivalence import parse_verdict
+    from synth.equivalence import parse_verdict, ports_aligned
 
     limit = max(1, int(time_limit))
+    aligned = ports_aligned(gold, gate)
     try:
         with AbcSession(abc_path, timeout=limit + 60) as s:
+            if aligned:
+                out = s.run(f"&cec -T {limit} {gold} {gate}", check=False)
+                verdict = parse_verdict(out)
+                if verdict is not Verdict.UNDECIDED:
+                    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
+                    return verdict, ((lines[-1] if lines else "no output")[:280] + " (&cec, ports in the same order)")
             out = s.run(f"cec -T {limit} -C 100000 {gold} {gate}", check=False)
     except AbcError as exc:
         return Verdict.UNDECIDED, f"ABC cec failed: {exc}"

@@ -155,7 +155,7 @@ while True:
         p.kill()
         p.wait()
         os.kill(os.getpid(), signal.SIGSEGV)
-    if parts[:1] == [b"cec"] and b"/noteq/" in line and parts[-1].endswith(b".opt.aig"):
+    if parts[:1] in ([b"cec"], [b"&cec"]) and b"/noteq/" in line and parts[-1].endswith(b".opt.aig"):
         negate_first_output(parts[-1].decode())
     p.stdin.write(line)
     p.stdin.flush()

@@ -232,3 +232,40 @@ def test_big_sequential_designs_proven_by_cut_points(tmp_path, abc_path, files, 
     wf = rep["equivalence_detail"]["written_file"]
     assert wf["method"].startswith("registers as cut points") and "registers matched" in wf["detail"]
     assert yosys_ports([out / f"{top}.mapped.v", out / "cells.v"], top) == yosys_ports(files, top)
+
+
+def _blif_aig(tmp_path, abc_path, name, inputs, cube):
+    """A one-output AIGER file (y = the cube over ``inputs``, in that order) written by ABC from BLIF."""
+    blif = tmp_path / f"{name}.blif"
+    blif.write_text(f".model m\n.inputs {' '.join(inputs)}\n.outputs y\n.names a b y\n{cube} 1\n.end\n")
+    aig = tmp_path / f"{name}.aig"
+    subprocess.run([abc_path, "-c", f"read {blif}; strash; write_aiger -s {aig}"], capture_output=True, check=True)
+    return str(aig)
+
+
+def test_fast_cec_only_when_ports_stand_in_the_same_order(tmp_path, abc_path):
+    # &cec pairs ports by position: a file listing the same inputs in another order must still be
+    # matched by name (cec), never called different because of the order.
+    from synth.equivalence import Verdict
+    from synth.netlist import _cec_files
+
+    gold = _blif_aig(tmp_path, abc_path, "gold", ["a", "b"], "10")           # y = a & !b
+    same = _blif_aig(tmp_path, abc_path, "same", ["a", "b"], "10")
+    swapped = _blif_aig(tmp_path, abc_path, "swapped", ["b", "a"], "10")     # same function, inputs b, a
+    wrong = _blif_aig(tmp_path, abc_path, "wrong", ["a", "b"], "01")         # y = !a & b
+    wrong_swapped = _blif_aig(tmp_path, abc_path, "wrong_swapped", ["b", "a"], "01")
+    verdict, detail = _cec_files(gold, same, 30, abc_path)
+    assert verdict is Verdict.EQUIVALENT and "&cec" in detail
+    verdict, detail = _cec_files(gold, swapped, 30, abc_path)
+    assert verdict is Verdict.EQUIVALENT and "&cec" not in detail
+    verdict, detail = _cec_files(gold, wrong, 30, abc_path)
+    assert verdict is Verdict.NOT_EQUIVALENT and "&cec" in detail
+    verdict, detail = _cec_files(gold, wrong_swapped, 30, abc_path)
+    assert verdict is Verdict.NOT_EQUIVALENT and "&cec" not in detail
+
+
+def test_written_file_proof_takes_the_fast_path(tmp_path, abc_path):
+    from synth.equivalence import Verdict
+
+    w, wd = _written(tmp_path, "small_alu.v", "small_alu")
+    assert w.verdict is Verdict.EQUIVALENT and "&cec, ports in the same order" in w.detail, w.detail
