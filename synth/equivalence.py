@@ -81,6 +81,17 @@ def ports_aligned(golden: str, revised: str) -> bool:
     return ports is not None and ports == port_names(revised)
 
 
+def fast_cec(session: AbcSession, golden: str, revised: str, time_limit: float) -> tuple[Verdict, str] | None:
+    """ABC's ``&cec`` (about 10x faster than ``cec`` on XOR trees) on two combinational AIGER files
+    whose ports line up (:func:`ports_aligned`): (verdict, output), or None when the ports do not line
+    up or ``&cec`` did not decide within ``time_limit`` seconds, so that ``cec`` must."""
+    if not ports_aligned(golden, revised):
+        return None
+    out = session.run(f"&cec -T {max(1, int(time_limit))} {golden} {revised}", timeout=time_limit + 60, check=False)
+    verdict = parse_verdict(out)
+    return None if verdict is Verdict.UNDECIDED else (verdict, out)
+
+
 def check_equivalence(
     session: AbcSession, golden: str, revised: str | None = None, *, sequential: bool, timeout: float = 600.0
 ) -> EquivalenceResult:
@@ -94,13 +105,17 @@ def check_equivalence(
     """
     files = f"{golden} {revised}" if revised else golden
     methods = ["cec", "dsec"] if sequential else ["cec"]
-    if not sequential and revised and ports_aligned(golden, revised):
-        methods = ["&cec", "cec"]  # &cec is about 10x faster on XOR trees; cec decides what it leaves undecided
+    if not sequential and revised:
+        try:
+            fast = fast_cec(session, golden, revised, timeout / 2)  # half: cec gets the rest
+        except AbcError:
+            fast = None
+        if fast is not None:
+            return EquivalenceResult(fast[0], "&cec", fast[1].strip())
     last = EquivalenceResult(Verdict.UNDECIDED, methods[-1], "")
     for method in methods:
         try:
-            limit = f" -T {max(1, int(timeout / 2))}" if method == "&cec" else ""  # half: cec gets the rest
-            out = session.run(f"{method}{limit} {files}", timeout=timeout, check=False)
+            out = session.run(f"{method} {files}", timeout=timeout, check=False)
         except AbcError as exc:  # timeout or crash: undecided, never equivalent
             last = EquivalenceResult(Verdict.UNDECIDED, method, str(exc))
             continue

@@ -161,10 +161,11 @@ def _distinct_instance_names(text: str) -> str:
     for decl in re.finditer(r"^\s*(?:input|output|wire|reg)\b([^;]*);", text, re.M):
         nets.update(n.strip() for n in re.sub(r"\[[^\]]*\]", " ", decl.group(1)).split(",") if n.strip())
     inst = re.compile(r"^(\s+[A-Za-z_]\w*\s+)([A-Za-z_]\w*)(\s*\(\s*\.)", re.M)
-    clash = {m.group(2) for m in inst.finditer(text)} & nets
+    instances = {m.group(2) for m in inst.finditer(text)}
+    clash = instances & nets
     if not clash:
         return text
-    taken = nets | {m.group(2) for m in inst.finditer(text)}
+    taken = nets | instances
 
     def fresh(name: str) -> str:
         new, k = f"{name}_u", 1

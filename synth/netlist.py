@@ -92,18 +92,15 @@ def _cec_files(gold: str, gate: str, time_limit: float, abc_path: str | None) ->
     files name every port and the names stand in the same order; otherwise, or when ``&cec`` does
     not decide within the limit, ``cec`` (which pairs them by name) does."""
     from synth.abc_session import AbcError, AbcSession
-    from synth.equivalence import parse_verdict, ports_aligned
+    from synth.equivalence import fast_cec, parse_verdict
 
     limit = max(1, int(time_limit))
-    aligned = ports_aligned(gold, gate)
     try:
         with AbcSession(abc_path, timeout=limit + 60) as s:
-            if aligned:
-                out = s.run(f"&cec -T {limit} {gold} {gate}", check=False)
-                verdict = parse_verdict(out)
-                if verdict is not Verdict.UNDECIDED:
-                    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
-                    return verdict, ((lines[-1] if lines else "no output")[:280] + " (&cec, ports in the same order)")
+            fast = fast_cec(s, gold, gate, limit)
+            if fast is not None:
+                lines = [ln.strip() for ln in fast[1].splitlines() if ln.strip()]
+                return fast[0], ((lines[-1] if lines else "no output")[:280] + " (&cec, ports in the same order)")
             out = s.run(f"cec -T {limit} -C 100000 {gold} {gate}", check=False)
     except AbcError as exc:
         return Verdict.UNDECIDED, f"ABC cec failed: {exc}"
