@@ -3,11 +3,17 @@
 ABC's bench reader accepts a signal that is used but never defined (it becomes a constant) and
 asserts on an empty file, so a truncated or mistyped netlist would be "synthesised" and even
 "proven equivalent" to itself. This check turns those into one-line errors with the line number.
+
+An ``OUTPUT(x)`` repeated later in the file (ITC-99's b05 declares four of its nets two to four times
+each) names the same net again: it is not an error, but ABC would give the network several outputs of
+one name and refuse its own AIGER file. :func:`without_repeated_outputs` writes a copy without the
+repeats (line numbers kept) for ABC to read, and the caller warns.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from edaflow.errors import InputError
@@ -16,8 +22,17 @@ _DECL = re.compile(r"^(INPUT|OUTPUT)\s*\(\s*([^()\s]+)\s*\)$", re.IGNORECASE)
 _GATE = re.compile(r"^([^=\s]+)\s*=\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(([^()]*)\)$")
 
 
-def check_bench(path: str | Path) -> tuple[int, int, int]:
-    """Check ``path``; return (inputs, outputs, gates). :class:`InputError` names the file and line."""
+@dataclass(frozen=True)
+class BenchSummary:
+    inputs: int
+    outputs: int  # distinct output nets
+    gates: int
+    #: (line, net, line of its first OUTPUT) for every OUTPUT that repeats an earlier one
+    repeated_outputs: tuple[tuple[int, str, int], ...] = field(default=())
+
+
+def check_bench(path: str | Path) -> BenchSummary:
+    """Check ``path``; :class:`InputError` names the file and line of the first problem."""
     p = Path(path)
     try:
         text = p.read_text(errors="replace")
@@ -27,6 +42,7 @@ def check_bench(path: str | Path) -> tuple[int, int, int]:
     outputs: dict[str, int] = {}
     driven: dict[str, int] = {}
     uses: list[tuple[str, int]] = []
+    repeated: list[tuple[int, str, int]] = []
     for no, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -35,6 +51,9 @@ def check_bench(path: str | Path) -> tuple[int, int, int]:
         if m:
             kind, name = m.group(1).upper(), m.group(2)
             table = inputs if kind == "INPUT" else outputs
+            if kind == "OUTPUT" and name in table:
+                repeated.append((no, name, table[name]))
+                continue
             if name in table:
                 raise InputError(f"{kind}({name}) is declared twice (first on line {table[name]})",
                                  path=str(p), line=no)
@@ -61,4 +80,13 @@ def check_bench(path: str | Path) -> tuple[int, int, int]:
     for name, no in outputs.items():
         if name not in defined:
             raise InputError(f"output {name} is never driven (truncated file?)", path=str(p), line=no)
-    return len(inputs), len(outputs), len(driven)
+    return BenchSummary(len(inputs), len(outputs), len(driven), tuple(repeated))
+
+
+def without_repeated_outputs(src: str | Path, dst: str | Path, summary: BenchSummary) -> Path:
+    """Write ``src`` to ``dst`` with every repeated ``OUTPUT`` line blanked (so that ABC's line numbers
+    still match the user's file)."""
+    drop = {no for no, _, _ in summary.repeated_outputs}
+    lines = Path(src).read_text(errors="replace").splitlines()
+    Path(dst).write_text("\n".join("" if i in drop else ln for i, ln in enumerate(lines, 1)) + "\n")
+    return Path(dst)

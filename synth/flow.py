@@ -258,6 +258,8 @@ def synthesize(
             defines=opts.defines, params=opts.params, yosys_abc=opts.yosys_abc,
         )
         phases = {"front_end": time.perf_counter() - t0}  # seconds per phase, for report.json and -v
+        for w in design.input_warnings:
+            say(f"warning: {w}")
         warnings = yosys_warnings(design.yosys_log)
         if warnings:
             say(f"Yosys printed {len(warnings)} warning(s), e.g. {warnings[0]} (see yosys.log)")
@@ -373,6 +375,7 @@ def synthesize(
                 "levels": design.stats.levels,
                 "sequential": design.sequential,
             },
+            "input_warnings": list(design.input_warnings),
             "yosys_warnings": {"count": len(warnings), "first": warnings[:5],
                                "log": "yosys.log" if design.yosys_log else None},
             "library": {**library.to_dict(), **({"merged_from": list(opts.library_files)} if opts.library_files else {})},
@@ -474,7 +477,8 @@ def synthesize(
         for name in names + ["report.json"]:
             os.replace(staging / name, outdir / name)
         final_design = DesignInput(outdir / f"{design.top}.aig", design.top, design.sources, design.stats,
-                                   outdir / "yosys.log" if design.yosys_log else None, design.params)
+                                   outdir / "yosys.log" if design.yosys_log else None, design.params,
+                                   design.input_warnings)
         return SynthResult(final_design, baseline, best, eq, meq, report, outdir)
     finally:
         if evaluator is not None:

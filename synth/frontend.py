@@ -36,6 +36,7 @@ class DesignInput:
     stats: AigStats
     yosys_log: Path | None = None
     params: Mapping[str, str] = field(default_factory=dict)
+    input_warnings: tuple[str, ...] = ()  # about the input file itself (e.g. repeated .bench outputs)
 
     @property
     def sequential(self) -> bool:
@@ -138,15 +139,26 @@ def verilog_to_aig(
     return result["top"], Path(log_path) if log_path else None
 
 
-def netlist_to_aig(session: AbcSession, src: Path, out_aig: Path) -> None:
-    """Read an AIGER/BLIF/bench file with ABC, strash it and write it as AIGER (with names)."""
+def netlist_to_aig(session: AbcSession, src: Path, out_aig: Path) -> list[str]:
+    """Read an AIGER/BLIF/bench file with ABC, strash it and write it as AIGER (with names). Returns
+    warnings about the input (one line each, naming the file and line)."""
+    warnings: list[str] = []
+    read_from = src
     if src.suffix.lower() == ".aig":
         validate_aiger(src)
     elif src.suffix.lower() == ".bench":
-        from synth.bench_check import check_bench
-        check_bench(src)
+        from synth.bench_check import check_bench, without_repeated_outputs
+        summary = check_bench(src)
+        if summary.repeated_outputs:
+            no, net, first = summary.repeated_outputs[0]
+            more = len(summary.repeated_outputs) - 1
+            warnings.append(
+                f"{src}:{no}: OUTPUT({net}) repeats line {first}" + (f" (and {more} more repeated OUTPUT lines)" if more else "")
+                + f"; each net is one output: {summary.outputs} outputs"
+            )
+            read_from = without_repeated_outputs(src, out_aig.with_name(f"_{src.stem}_outputs_once.bench"), summary)
     try:
-        session.run(f"read {src}")
+        session.run(f"read {read_from}")
         session.run("strash")
         session.run(f"write_aiger -s {out_aig}")
     except AbcError as exc:
@@ -156,6 +168,10 @@ def netlist_to_aig(session: AbcSession, src: Path, out_aig: Path) -> None:
             f"cannot read this {src.suffix} file ({out or 'ABC rejected it'})",
             path=str(src), line=int(line.group(1)) if line else None,
         ) from None
+    finally:
+        if read_from != src:
+            read_from.unlink(missing_ok=True)
+    return warnings
 
 
 def load_design(
@@ -175,6 +191,7 @@ def load_design(
     workdir.mkdir(parents=True, exist_ok=True)
     suffixes = {p.suffix.lower() for p in paths}
     log = None
+    input_warnings: list[str] = []
     if suffixes <= set(VERILOG_SUFFIXES):
         tmp_aig = workdir / "_frontend.aig"
         top, log = verilog_to_aig(
@@ -193,7 +210,7 @@ def load_design(
                              f"named after the file ({src.stem})", path=str(src))
         top = src.stem
         aig = workdir / f"{top}.aig"
-        netlist_to_aig(session, src, aig)
+        input_warnings = netlist_to_aig(session, src, aig)
     else:
         raise InputError(
             "unsupported input: give Verilog files (.v/.sv) or a single .aig/.blif/.bench file",
@@ -203,7 +220,7 @@ def load_design(
     stats = AigStats.parse(session.run("print_stats"))
     if stats.outputs == 0:
         raise InputError("design has no outputs (nothing to optimise)", path=str(paths[0]))
-    return DesignInput(aig, top, tuple(paths), stats, log, dict(params or {}))
+    return DesignInput(aig, top, tuple(paths), stats, log, dict(params or {}), tuple(input_warnings))
 
 
 def run_yosys_child(request: dict, timeout: float, timeout_message: str, log_path=None):

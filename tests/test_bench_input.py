@@ -79,3 +79,23 @@ def test_nets_named_like_abc_instances_give_valid_verilog(tmp_path):
     instances = re.findall(r"^\s+[A-Za-z_]\w*\s+([A-Za-z_]\w*)\s*\(\s*\.", text, re.M)
     nets = set(re.findall(r"\b(g\d+)\b", " ".join(re.findall(r"(?:input|output|wire|reg)\b[^;]*;", text))))
     assert instances and not set(instances) & nets, (set(instances) & nets)
+
+
+def test_repeated_output_declaration_is_one_output_with_a_warning(tmp_path):
+    # ITC-99 b05 declares some output nets two to four times. A .bench OUTPUT names a net, so a repeat
+    # is the same output; ABC alone would make outputs of one name and refuse its own AIGER file.
+    src = tmp_path / "rep.bench"
+    src.write_text("INPUT(a)\nINPUT(b)\nOUTPUT(y)\nOUTPUT(z)\nOUTPUT(y)\nq = DFF(d)\nd = XOR(a, q)\n"
+                   "y = AND(a, q)\nz = OR(b, q)\n")
+    out = tmp_path / "out"
+    r = edaflow("synth", src, "-o", out, "--budget", "3", "--jobs", "1")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "rep.bench:5: OUTPUT(y) repeats line 3; each net is one output: 2 outputs" in r.stdout, r.stdout
+    assert "written file rep.mapped.v: equivalent to the input" in r.stdout, r.stdout
+    report = __import__("json").loads((out / "report.json").read_text())
+    assert report["design"]["outputs"] == 2 and len(report["input_warnings"]) == 1
+    assert not list(out.glob("_*outputs_once.bench")) and not list(tmp_path.rglob("_rep_outputs_once.bench"))
+    # A repeated INPUT is still an error (two nets of one name).
+    src.write_text("INPUT(a)\nINPUT(a)\nOUTPUT(y)\ny = NOT(a)\n")
+    r = edaflow("synth", src, "-o", tmp_path / "out2", "--budget", "2")
+    assert r.returncode == 2 and "rep.bench:2: INPUT(a) is declared twice (first on line 1)" in r.stderr, r.stderr

@@ -67,6 +67,8 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
     d = report["design"]
     echo(f"  input        {d['and']:,} AND nodes, {d['latches']:,} flops, {d['levels']:,} levels "
          f"({d['inputs']:,} inputs, {d['outputs']:,} outputs)")
+    for w in report.get("input_warnings") or []:
+        echo(f"  warning      {w}")
     warn = report.get("yosys_warnings") or {}
     if warn.get("count"):
         echo(f"  warnings     {warn['count']} from Yosys (all in {warn.get('log') or 'yosys.log'}):")
