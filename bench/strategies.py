@@ -69,6 +69,11 @@ SECTION_TITLES = {
     "matrix-public-rg": "random and greedy on held-out public circuits, budget 100, strong actions, mapping search (bench/strategies.py --files)",
     "matrix-time-rg": "random and greedy on our test designs, equal time, strong actions, mapping search (bench/strategies.py --time)",
     "matrix-rg": "random and greedy x action set on our test designs, budget 100, mapping search (bench/strategies.py)",
+    "sop-train-s1": "strong vs strong-sop (+ &if -g) on the 33 train designs up to 3,000 ANDs, budget 100, seed 1 (bench/strategies.py)",
+    "sop-train-s2": "strong vs strong-sop (+ &if -g) on the 33 train designs up to 3,000 ANDs, budget 100, seed 2 (bench/strategies.py)",
+    "sop-test-s1": "strong vs strong-sop (+ &if -g) on the test split, budget 100, seed 1 (bench/strategies.py)",
+    "sop-test-s2": "strong vs strong-sop (+ &if -g) on the test split, budget 100, seed 2 (bench/strategies.py)",
+    "default-public-itc99": "The default (mcts/strong-sop/search) and the old default (mcts/strong/search) on the eleven reserved ITC-99 circuits, budget 100 (bench/strategies.py --files)",
 }
 # What a from-scratch evaluation costs besides the recipe: read, print_stats, map, print_stats.
 NAIVE_OVERHEAD = 4

@@ -8,7 +8,9 @@ exceeds it fails only that evaluation.
 
 Named sets: ``abc-rl`` (ABC-RL's 7 actions in its index order; the paper baseline), ``extended``
 (FlowTune/BOiLS-style additions) and ``strong`` (extended plus ABC's GIA-based ``&dc2``/``&syn2`` and
-``fraig``). ``&deepsyn`` and ``&dch``/``&synch2`` were tried and left out as recipe steps: ``&deepsyn``
+``fraig``) and ``strong-sop`` (strong plus ``&if -g``, SOP balancing: ``&if -g`` maps the network
+into 6-input cuts chosen for depth, balances each cut's sum of products, and ``&st`` turns the result
+back into an AIG; the default since 4 Dec, docs/synth.md). ``&deepsyn`` and ``&dch``/``&synch2`` were tried and left out as recipe steps: ``&deepsyn``
 runs with abc.rc's ``compress2rs`` alias defined in the session (bench/portfolio.py does so) but takes
 a fixed time whatever the design and trades depth for AND count (ADP worse than resyn2 on most of our
 designs); ``&dch``/``&synch2`` abort on ``&put``. Choices (``dch``, ``&dch``) are used at mapping time
@@ -26,7 +28,7 @@ from edaflow.errors import InputError
 class Action:
     name: str  # as written in a recipe
     command: str  # the ABC command line (may chain commands with ';')
-    family: str  # rewrite / refactor / resub / balance / dc2 / gia / fraig
+    family: str  # rewrite / refactor / resub / balance / dc2 / gia / fraig / sop
     sec_per_kand: float  # measured seconds per 1,000 AND nodes (bench/actions.py)
 
 
@@ -48,6 +50,7 @@ _ALL: tuple[Action, ...] = (
     Action("&dc2", "&get -n; &dc2; &put", "gia", 0.041),
     Action("&syn2", "&get -n; &syn2; &put", "gia", 0.009),
     Action("fraig", "fraig", "fraig", 0.007),
+    Action("&if -g", "&get -n; &if -g -K 6; &st; &put", "sop", 0.06),  # measured 4 Dec, wheel ABC, idle machine
 )
 
 REGISTRY: dict[str, Action] = {a.name: a for a in _ALL}
@@ -57,8 +60,11 @@ ABC_RL: tuple[str, ...] = (
 )
 EXTENDED: tuple[str, ...] = ABC_RL + ("dc2", "resub -K 6 -N 2", "refactor -N 12", "drw")
 STRONG: tuple[str, ...] = EXTENDED + ("&dc2", "&syn2", "fraig")
+STRONG_SOP: tuple[str, ...] = STRONG + ("&if -g",)
 
-ACTION_SETS: dict[str, tuple[str, ...]] = {"abc-rl": ABC_RL, "extended": EXTENDED, "strong": STRONG}
+ACTION_SETS: dict[str, tuple[str, ...]] = {
+    "abc-rl": ABC_RL, "extended": EXTENDED, "strong": STRONG, "strong-sop": STRONG_SOP,
+}
 
 
 def get_action(name: str) -> Action | None:

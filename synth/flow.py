@@ -56,7 +56,8 @@ class SynthOptions:
     budget: int | None = 100  # None: no evaluation limit (needs time_limit)
     recipe_length: int = 10
     objective: str = "adp"
-    action_set: str = CLI_DEFAULTS["actions"]
+    #: "" (the default): CLI_DEFAULTS' set, or for ``abcrl`` the set its checkpoint was trained on
+    action_set: str = ""
     library: CellLibrary | None = None
     seed: int = 0
     outdir: str | None = None
@@ -73,6 +74,18 @@ class SynthOptions:
     mapping: str = CLI_DEFAULTS["mapping"]  # "map", "search" (every mapping) or a comma-separated list
     recipe_file: str | None = None  # evaluate these recipes (one a line) instead of searching
     strategy_options: Mapping[str, object] = field(default_factory=dict)  # keyword options of the strategy
+
+    def __post_init__(self) -> None:
+        if not self.action_set:
+            self.action_set = CLI_DEFAULTS["actions"]
+            if self.strategy == "abcrl":
+                from synth.agent.checkpoint import default_checkpoint_path, load_checkpoint
+
+                path = self.strategy_options.get("checkpoint") or default_checkpoint_path()
+                try:
+                    self.action_set = ",".join(load_checkpoint(path).actions)
+                except Exception:  # missing or unreadable: validate() says so in one line
+                    pass
 
     def validate(self) -> None:
         if self.budget is None and self.time_limit is None:

@@ -143,6 +143,12 @@ def test_library_defaults_are_the_cli_defaults():
     cli = {p.name: p.default for p in synth.params}
     assert (cli["strategy"], cli["mapping"]) == (opts.strategy, opts.mapping)
     assert opts.jobs == 1  # the CLI passes None (the number of cores)
+    # abcrl's default set is its checkpoint's, not the classic default (the bundled model: strong).
+    from synth.agent.checkpoint import load_checkpoint
+
+    ab = SynthOptions(files=["x.v"], strategy="abcrl")
+    assert parse_action_list(ab.action_set) == load_checkpoint().actions
+    assert SynthOptions(files=["x.v"], strategy="abcrl", action_set="extended").action_set == "extended"
 
 
 def test_a_step_past_its_limit_fails_only_that_evaluation(abc_path, small_aig, tmp_path, monkeypatch):

@@ -134,7 +134,7 @@ def print_summary(report: dict, echo=click.echo, verbose: int = 0) -> None:
               help="What to minimise: area x delay, area, delay, AND nodes, or LUT-6 count.")
 @click.option("--actions", "action_set",
               help=f"Action set ({', '.join(ACTION_SETS)}) or a comma-separated list of actions from synth/actions.py "
-                   f"[default: {CLI_DEFAULTS['actions']}; --strategy abcrl needs the set its checkpoint was trained on].")
+                   f"[default: {CLI_DEFAULTS['actions']}; --strategy abcrl: the set its checkpoint was trained on].")
 @click.option("--liberty", multiple=True, type=click.Path(dir_okay=False),
               help="Liberty cell library (.lib or .lib.gz; repeatable: the files are merged into one library). "
                    "QoR after ABC's buffering and sizing.")
@@ -174,7 +174,7 @@ def synth(files, top, include_dirs, defines, params, yosys_abc, strategy, budget
         strategy=strategy, budget=budget if budget is not None else (None if time_limit else 100),
         time_limit=time_limit, jobs=jobs, mapping=mapping, recipe_file=recipe_file,
         recipe_length=recipe_length, objective=objective,
-        action_set=action_set or CLI_DEFAULTS["actions"],
+        action_set=action_set or "",  # SynthOptions' default: CLI_DEFAULTS, or abcrl's checkpoint's set
         library=library, seed=seed, outdir=outdir, use_cache=not no_cache, cache_path=cache_path,
         abc_path=abc_path, abc_timeout=timeout,
         library_files=[str(p) for p in liberty] if len(liberty) > 1 else [],

@@ -19,7 +19,7 @@ from edaflow.manifest import DEFAULT_MANIFEST
               help="Start from this checkpoint (fine-tune the bundled model on your own designs).")
 @click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda"]),
               help="Where the network is fitted (the searches run ABC on the CPU).")
-@click.option("--actions", default="strong", show_default=True, help="Action set the policy head covers (the CLI default set).")
+@click.option("--actions", default="strong", show_default=True, help="Action set the policy head covers (the bundled model: strong; the synth default is strong-sop).")
 @click.option("--iterations", default=3, show_default=True, type=int, help="Search-then-fit rounds.")
 @click.option("--sims", default=64, show_default=True, type=int, help="ABC evaluations per design search.")
 @click.option("--steps", default=200, show_default=True, type=int, help="Mini-batches per fit.")

@@ -8,12 +8,13 @@ from synth.search.classic import MCTS, Greedy, RandomSearch, Resyn2, SimulatedAn
 
 _REGISTRY: dict[str, type[SearchStrategy]] = {}
 
-#: What `edaflow synth design.v` does with no flags: the best configuration at budget 100 on the test
-#: split of designs/ (docs/synth.md "The default", tables in docs/benchmarks.md). The library API's
-#: SynthOptions takes its defaults from here too (only its jobs differs: 1).
-CLI_DEFAULTS = {"strategy": "mcts", "actions": "strong", "mapping": "search"}
+#: What `edaflow synth design.v` does with no flags: the best configuration at budget 100 on designs/
+#: (mcts/strong/search chosen on the test split; strong-sop replaced strong on 4 Dec after the train and
+#: test splits at seeds 1 and 2; docs/synth.md "The default", tables in docs/benchmarks.md). The
+#: library API's SynthOptions takes its defaults from here too (only its jobs differs: 1).
+CLI_DEFAULTS = {"strategy": "mcts", "actions": "strong-sop", "mapping": "search"}
 #: The classic strategies take any action set; a learned agent takes its checkpoint's (the bundled
-#: abcrl checkpoint is trained on the default, strong).
+#: abcrl checkpoint is trained on strong, the default before 4 Dec).
 CLASSIC_STRATEGIES = ("resyn2", "random", "greedy", "sa", "mcts")
 
 
