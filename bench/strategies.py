@@ -73,6 +73,8 @@ SECTION_TITLES = {
     "sop-train-s2": "strong vs strong-sop (+ &if -g) on the 33 train designs up to 3,000 ANDs, budget 100, seed 2 (bench/strategies.py)",
     "sop-test-s1": "strong vs strong-sop (+ &if -g) on the test split, budget 100, seed 1 (bench/strategies.py)",
     "sop-test-s2": "strong vs strong-sop (+ &if -g) on the test split, budget 100, seed 2 (bench/strategies.py)",
+    "matrix-sop": "sa with strong-sop on the test split, budget 100, seed 1, beside mcts (bench/strategies.py)",
+    "matrix-time-sop": "mcts and sa x strong, strong-sop on the test split, equal time (5 s), interleaved runs (bench/strategies.py --time)",
     "default-public-itc99": "The default (mcts/strong-sop/search) and the old default (mcts/strong/search) on the eleven reserved ITC-99 circuits, budget 100 (bench/strategies.py --files)",
 }
 # What a from-scratch evaluation costs besides the recipe: read, print_stats, map, print_stats.
